@@ -1,0 +1,81 @@
+"""Command line: a thin shell over library calls, with real exit codes (0 ok, 1 bad input, 2 usage)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from newsgen import __version__
+from newsgen.build import BuildOptions, build
+from newsgen.config import Config, load_config
+from newsgen.errors import BuildFailed
+from newsgen.model import Report
+from newsgen.site import Publishing
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="newsgen", description="Static sites for Arabic news archives.")
+    top.add_argument("--version", action="version", version=f"newsgen {__version__}")
+    top.add_argument("--traceback", action="store_true", help="show Python tracebacks (for bug reports)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, text in (("build", "build the site into build/"), ("serve", "preview on 127.0.0.1 and rebuild on change")):
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--config", type=Path, help="config file (default: ./newsgen.yaml if present)")
+        sub.add_argument("--out", type=Path, help="output folder (default: build/)")
+        sub.add_argument("--strict", action="store_true", help="treat normalizer flags as errors")
+        sub.add_argument("--drafts", action="store_true", help="publish articles marked draft: true")
+        sub.add_argument("--future", action="store_true", help="publish articles dated after the build clock")
+        sub.add_argument("--now", help="pin the build clock (ISO date or datetime); else SOURCE_DATE_EPOCH or now")
+    serve = commands.choices["serve"]
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    return top
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        config = _config(args)
+        options = BuildOptions(publishing=Publishing(drafts=args.drafts, future=args.future),
+                               now=args.now, strict=args.strict)
+        if args.command == "serve":
+            from newsgen.serve import serve  # imported here: watchfiles is only needed for serve
+            return serve(config, options, host=args.host, port=args.port, out=out, err=err)
+        report = build(config, options)
+    except BuildFailed as failure:
+        for error in failure.errors:
+            print(error.display(Path.cwd()), file=err)
+        print(f"newsgen: build failed with {len(failure.errors)} error(s); build/ left unchanged", file=err)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, traceback on request
+        if args.traceback:
+            raise
+        print(f"newsgen: internal error: {type(exc).__name__}: {exc} (run with --traceback)", file=err)
+        return 1
+    print_summary(report, config, out)
+    return 0
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    if args.out is not None:
+        from dataclasses import replace
+        config = replace(config, build_dir=args.out.resolve())
+    return config
+
+
+def print_summary(report: Report, config: Config, out: TextIO) -> None:
+    counts = Counter(f.code for _, f in report.findings if f.code != "encoding")
+    notes = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+    print(f"newsgen: {report.articles} articles, {report.files} files in {report.seconds:.2f}s"
+          f" -> {config.build_dir}", file=out)
+    if notes:
+        print(f"findings: {notes} (details in {config.build_dir / 'newsgen-report.json'})", file=out)
+    for line in report.quarantined:
+        print(f"quarantined: {line}", file=out)

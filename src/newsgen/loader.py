@@ -1,0 +1,160 @@
+"""Read articles from the seeds folder: native wire copy and Markdown with front matter."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+
+from newsgen import frontmatter
+from newsgen.chars import fold_digits
+from newsgen.clock import parse_when
+from newsgen.decode import decode
+from newsgen.errors import BuildFailed, NewsgenError
+from newsgen.model import QUARANTINE, Article, Finding
+from newsgen.normalize import normalize
+from newsgen.decode import quarantine_reason
+
+SUFFIXES = {".txt": "native", ".md": "markdown", ".markdown": "markdown"}
+# Spec E6, with the date token loose so a bad date gets its own message (D2 folds digits first).
+_HEADER = re.compile(r"^\s*date\s+(?P<date>\S+)(?:\s+(?P<title>\S.*?))?\s*$")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """What one file says, before normalization."""
+
+    title: str
+    body: str
+    body_line: int
+    meta: dict[str, Any]
+
+
+def article_paths(seeds_dir: Path) -> list[Path]:
+    """Article files below `seeds_dir`, sorted; hidden files and editor leftovers skipped."""
+    found = []
+    for path in seeds_dir.rglob("*"):
+        rel = path.relative_to(seeds_dir)
+        if path.suffix in SUFFIXES and path.is_file() and not any(p.startswith(".") for p in rel.parts):
+            found.append(path)
+    return sorted(found)
+
+
+def load_articles(seeds_dir: Path, tz: tzinfo) -> tuple[Article, ...]:
+    """Every article, or BuildFailed listing every bad file at once."""
+    articles, errors = [], []
+    for path in article_paths(seeds_dir):
+        try:
+            articles.append(read_article(path, seeds_dir, tz))
+        except NewsgenError as exc:
+            errors.append(exc)
+    if errors:
+        raise BuildFailed(errors)
+    return tuple(articles)
+
+
+def read_article(path: Path, seeds_dir: Path, tz: tzinfo) -> Article:
+    source_id = path.relative_to(seeds_dir).as_posix()
+    return parse_article(path.read_bytes(), path, source_id, tz)
+
+
+def parse_article(data: bytes, path: Path, source_id: str, tz: tzinfo) -> Article:
+    """Decode, split, check and normalize one file (pure: no file access)."""
+    decoded = decode(data)
+    text = decoded.text
+    kind = SUFFIXES.get(path.suffix, "native")
+    fields = _markdown_fields(text, path) if kind == "markdown" else _native_fields(text, path)
+    body = normalize(fields.body, first_line=fields.body_line)
+    title = normalize(fields.title, order=body.order, first_line=_title_line(fields))
+    if not title.text.strip():
+        raise NewsgenError(path, _title_line(fields), "empty title")
+    if not body.text.strip():
+        raise NewsgenError(path, fields.body_line, "empty body: an article needs at least one paragraph")
+    findings = decoded.findings + title.findings + body.findings
+    reason = quarantine_reason(title.text, body.text)
+    if reason:
+        findings += (Finding(code="quarantine", rule="E3", message=reason, severity=QUARANTINE, line=1),)
+    text_body = _markdown_body(fields.body, body.order) if kind == "markdown" else body.text
+    return _article(path, source_id, kind, title.text, text_body, fields, findings, tz)
+
+
+def _native_fields(text: str, path: Path) -> Fields:
+    lines = text.split("\n")
+    match = _HEADER.match(lines[0]) if lines else None
+    if not match:
+        raise NewsgenError(path, 1, "missing header: line 1 must be 'date YYYY-MM-DD <title>'")
+    day = fold_digits(match.group("date"))
+    if not _ISO_DAY.fullmatch(day):
+        raise NewsgenError(path, 1, f"bad date '{match.group('date')}': expected YYYY-MM-DD")
+    if not match.group("title"):
+        raise NewsgenError(path, 1, "missing title after the date")
+    return Fields(match.group("title"), "\n".join(lines[1:]), 2, {"date": day})
+
+
+def _markdown_fields(text: str, path: Path) -> Fields:
+    try:
+        fm = frontmatter.split(text)
+    except frontmatter.FrontMatterError as exc:
+        raise NewsgenError(path, exc.line, str(exc)) from None
+    problems = frontmatter.check(fm)
+    if problems:
+        # One file, several problems: report the first here; BuildFailed gathers across files.
+        line, message = problems[0]
+        raise NewsgenError(path, line, message)
+    if "title" not in fm.meta:
+        raise NewsgenError(path, 2, "missing title: add 'title:' to the front matter")
+    if "date" not in fm.meta:
+        raise NewsgenError(path, 2, "missing date: add 'date: YYYY-MM-DD' to the front matter")
+    meta = dict(fm.meta, _lines=fm.key_lines)
+    return Fields(str(fm.meta["title"]), fm.body, fm.body_line, meta)
+
+
+def _title_line(fields: Fields) -> int:
+    return fields.meta.get("_lines", {}).get("title", 1)
+
+
+def _article(path: Path, source_id: str, kind: str, title: str, body: str,
+             fields: Fields, findings: tuple[Finding, ...], tz: tzinfo) -> Article:
+    meta = fields.meta
+    lines = meta.get("_lines", {})
+    when = {}
+    for key in ("date", "updated", "expires"):
+        if meta.get(key) is not None:
+            try:
+                when[key] = parse_when(meta[key], tz)
+            except ValueError as exc:
+                raise NewsgenError(path, lines.get(key, 1), str(exc)) from None
+    authors = frontmatter.text_list(meta.get("authors")) or frontmatter.text_list(meta.get("author"))
+    return Article(
+        source=path, source_id=source_id, format=kind, title=title, date=when["date"],
+        slug=str(meta.get("slug", "")).strip(), body=body, body_line=fields.body_line,
+        summary=_clean(meta.get("summary", "")), tags=_clean_list(meta.get("tags")),
+        categories=_clean_list(meta.get("categories")), authors=tuple(_clean(a) for a in authors),
+        image=str(meta.get("image", "")).strip(), draft=bool(meta.get("draft", False)),
+        updated=when.get("updated"), expires=when.get("expires"), findings=findings,
+    )
+
+
+def _clean(value: str) -> str:
+    return normalize(value).text if value else ""
+
+
+def _clean_list(value: Any) -> tuple[str, ...]:
+    return tuple(filter(None, (_clean(v) for v in frontmatter.text_list(value))))
+
+
+def _markdown_body(source: str, order: str) -> str:
+    """Normalize Markdown line by line, keeping indentation, blank lines and code blocks as they are."""
+    out, in_fence = [], False
+    for line in source.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence or _FENCE.match(line) or not line.strip() or line.startswith(("    ", "\t")):
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        out.append(indent + normalize(line.strip(), order=order).text)
+    return "\n".join(out).strip("\n") + "\n"

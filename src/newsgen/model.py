@@ -1,0 +1,67 @@
+"""The values that flow between stages. Frozen dataclasses, no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+# Severity of a normalizer finding (spec §12).
+INFO = "info"              # the text was changed; nothing to review
+FLAG = "flag"              # needs a person's eye; an error under --strict
+QUARANTINE = "quarantine"  # the article must not be published
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """What one normalizer rule changed or flagged (spec §12)."""
+
+    code: str                 # spec §12 name, e.g. "bidi-override", "encoding"
+    rule: str                 # spec rule id, e.g. "B4"
+    message: str              # for people, one line
+    severity: str = INFO
+    line: int | None = None   # 1-based line in the source file, when known
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    source: Path              # the file as found on disk
+    source_id: str            # path relative to the seeds folder, POSIX form
+    format: str               # "native" | "markdown"
+    title: str                # display text, normalized
+    date: datetime            # tz-aware; sets URL, order and feeds (spec D4)
+    slug: str
+    body: str                 # native: normalized paragraphs; markdown: Markdown source
+    body_line: int            # source line where the body starts
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    image: str = ""
+    draft: bool = False
+    updated: datetime | None = None
+    expires: datetime | None = None
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def quarantined(self) -> bool:
+        return any(f.severity == QUARANTINE for f in self.findings)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Output:
+    """One file of the site: a path relative to the build root, and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    """What a build did, for the summary line."""
+
+    articles: int
+    files: int
+    seconds: float
+    findings: tuple[tuple[str, Finding], ...] = field(default=())
+    quarantined: tuple[str, ...] = ()

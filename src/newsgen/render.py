@@ -1,0 +1,88 @@
+"""Jinja2 rendering of planned pages into Outputs. Never opens a file for writing."""
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from newsgen import __version__
+from newsgen.arabic_dates import format_date, hijri_date
+from newsgen.config import Config
+from newsgen.htmltext import inline_html, plain_text
+from newsgen.markup import body_html, make_markdown, summary_text
+from newsgen.model import Article, Output
+from newsgen.pages import Page
+from newsgen.site import article_path
+
+
+class Renderer:
+    """One per build (and per worker process): the Jinja environment and the Markdown parser."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.md = make_markdown()
+        self.env = make_env(config)
+        self._bodies: dict[str, Markup] = {}
+
+    def body(self, article: Article) -> Markup:
+        """The article's HTML fragment, made once even when a page and the feed both need it."""
+        if article.source_id not in self._bodies:
+            self._bodies[article.source_id] = Markup(body_html(article, self.md))
+        return self._bodies[article.source_id]
+
+    def summary(self, article: Article) -> str:
+        return summary_text(article, self.md)
+
+    def render(self, page: Page) -> Output:
+        template = self.env.get_template(page.template)
+        text = template.render(page.context, page_path=page.path, body=self.body, summary=self.summary)
+        return Output(path=page.path, data=text.encode("utf-8"))
+
+    def render_all(self, pages: Iterable[Page]) -> Iterator[Output]:
+        return (self.render(page) for page in pages)
+
+
+def make_env(config: Config) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.templates_dir)),
+        autoescape=jinja2.select_autoescape(("html", "xml")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    base_path = urlsplit(config.site_url).path
+    env.globals.update(config=config, site_url=config.site_url, generator=f"newsgen {__version__}")
+    env.filters.update(
+        url=lambda path: base_path + quote(str(path), safe="/-._~"),
+        abs_url=lambda path: config.site_url + quote(str(path), safe="/-._~"),
+        article_url=lambda article: base_path + quote(article_path(article), safe="/-"),
+        article_abs_url=lambda article: config.site_url + quote(article_path(article), safe="/-"),
+        rfc822=lambda when: format_datetime(when),
+        iso=_iso,
+        shown_date=lambda when: _shown_date(when, config),
+        hijri=lambda when: hijri_date(when.date(), digits=config.digits) if config.hijri else None,
+        inline=lambda text: Markup(inline_html(text)),
+        plain=plain_text,
+    )
+    return env
+
+
+def _iso(when: datetime) -> str:
+    """`2026-02-05` for a date alone (midnight), else the full ISO 8601 time with offset."""
+    if (when.hour, when.minute, when.second) == (0, 0, 0):
+        return when.date().isoformat()
+    return when.isoformat()
+
+
+def _shown_date(when: datetime, config: Config) -> str:
+    return format_date(when.date(), locale=config.date_locale, digits=config.digits, style=config.date_style)
+
+
+def template_files(config: Config) -> list[Path]:
+    return sorted(p for p in config.templates_dir.rglob("*") if p.is_file())
