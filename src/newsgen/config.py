@@ -33,6 +33,9 @@ class Config:
     author: str = ""                      # default author when an article names none
     page_size: int = 20                   # articles per index page
     feed_size: int = 20                   # items per feed
+    related: int = 5                      # related articles shown under each article
+    search: bool = True                   # build the offline Pagefind search index
+    publisher_logo: str = ""              # logo URL for NewsArticle JSON-LD (optional)
     seeds_dir: Path = Path("seeds")
     templates_dir: Path = Path("templates")
     static_dir: Path = Path("static")

@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Iterator, Sequence
 
+from newsgen.archive import TAXONOMIES, Group, neighbours, periods, terms
 from newsgen.model import Article
+from newsgen.related import related_articles
 from newsgen.site import Site, article_path
+
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
+NEWS_WINDOW = timedelta(hours=48)
+FEED_FORMATS = ("feed.xml", "atom.xml", "feed.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +33,13 @@ class Pager:
     first_url: str
 
 
+@dataclass(frozen=True, slots=True)
+class Feed:
+    folder: str                    # where the feed files live: "" or "tags/سياسة/"
+    title: str
+    articles: tuple[Article, ...]
+
+
 def paginate(items: Sequence[Article], size: int, base: str) -> Iterator[tuple[Sequence[Article], Pager, str]]:
     """Slices of `items` with their Pager and output folder: base, base/page/2/, …"""
     count = max(1, -(-len(items) // size))
@@ -36,14 +50,76 @@ def paginate(items: Sequence[Article], size: int, base: str) -> Iterator[tuple[S
         yield items[(number - 1) * size: number * size], pager, url(number)
 
 
-def plan(site: Site) -> Iterator[Page]:
+def plan(site: Site) -> list[Page]:
     """Every page of the site, in a fixed order."""
+    by_period = periods(site.articles)
+    taxonomies = {folder: terms(site.articles, folder, read) for folder, (_, read) in TAXONOMIES.items()}
+    term_folders = {folder: {g.name: g.folder for g in groups} for folder, groups in taxonomies.items()}
+    pages = list(_articles(site, term_folders))
+    pages += _listing("", "index.html", site.articles, site, {})
+    pages += _periods(site, by_period)
+    pages += _taxonomies(site, taxonomies)
+    pages += _feeds(Feed("", site.config.site_title, site.articles[: site.config.feed_size]))
+    pages += [Page("404.html", "404.html"), Page("search/index.html", "search.html"),
+              Page("robots.txt", "robots.txt")]
+    pages += _sitemaps(site, [p.path for p in pages if p.path.endswith("index.html")])
+    return pages
+
+
+def _articles(site: Site, term_folders: dict[str, dict[str, str]]) -> Iterator[Page]:
     articles = site.articles
+    related = related_articles(articles, site.config.related)
     for index, article in enumerate(articles):
-        newer = articles[index - 1] if index > 0 else None
-        older = articles[index + 1] if index + 1 < len(articles) else None
-        yield Page(article_path(article) + "index.html", "article.html",
-                   {"article": article, "newer": newer, "older": older})
-    for chunk, pager, folder in paginate(articles, site.config.page_size, ""):
-        yield Page(folder + "index.html", "index.html", {"articles": chunk, "pager": pager})
-    yield Page("feed.xml", "feed.xml", {"articles": articles[: site.config.feed_size]})
+        yield Page(article_path(article) + "index.html", "article.html", {
+            "article": article, "related": related[article.source_id], "term_folders": term_folders,
+            "newer": articles[index - 1] if index > 0 else None,
+            "older": articles[index + 1] if index + 1 < len(articles) else None})
+
+
+def _listing(folder: str, template: str, items: Sequence[Article], site: Site, extra: dict) -> Iterator[Page]:
+    for chunk, pager, out in paginate(items, site.config.page_size, folder):
+        yield Page(out + "index.html", template, {"articles": chunk, "pager": pager, "total": len(items), **extra})
+
+
+def _periods(site: Site, by_period: dict[str, list[Group]]) -> Iterator[Page]:
+    months_of: dict[int, list[Group]] = {}
+    for month in by_period["month"]:
+        months_of.setdefault(month.year, []).append(month)
+    yield Page("archive/index.html", "archive_overview.html",
+               {"years": by_period["year"][::-1], "months_of": months_of})
+    for level, groups in by_period.items():
+        around = neighbours(groups)
+        for group in groups:
+            older, newer = around[group.folder]
+            extra = {"group": group, "level": level, "older_group": older, "newer_group": newer,
+                     "months": months_of.get(group.year, []) if level == "year" else []}
+            yield from _listing(group.folder, "archive.html", group.articles, site, extra)
+
+
+def _taxonomies(site: Site, taxonomies: dict[str, list[Group]]) -> Iterator[Page]:
+    for folder, groups in taxonomies.items():
+        label = TAXONOMIES[folder][0]
+        yield Page(f"{folder}/index.html", "terms.html", {"taxonomy": folder, "label": label, "groups": groups})
+        for group in groups:
+            yield from _listing(group.folder, "term.html", group.articles, site,
+                                {"group": group, "taxonomy": folder, "label": label})
+            yield from _feeds(Feed(group.folder, f"{group.name} | {site.config.site_title}",
+                                   group.articles[: site.config.feed_size]))
+
+
+def _feeds(feed: Feed) -> Iterator[Page]:
+    for name in FEED_FORMATS:
+        yield Page(feed.folder + name, name, {"feed": feed})
+
+
+def _sitemaps(site: Site, paths: list[str]) -> list[Page]:
+    locations = sorted(p[: -len("index.html")] for p in paths if not p.startswith("search/"))
+    lastmod = {article_path(a): (a.updated or a.date) for a in site.articles}
+    chunks = [locations[i: i + SITEMAP_LIMIT] for i in range(0, len(locations), SITEMAP_LIMIT)] or [[]]
+    recent = tuple(a for a in site.articles if site.clock - NEWS_WINDOW <= a.date <= site.clock)
+    pages = [Page("news-sitemap.xml", "news_sitemap.xml", {"articles": recent})]
+    if len(chunks) == 1:
+        return pages + [Page("sitemap.xml", "sitemap.xml", {"locations": chunks[0], "lastmod": lastmod})]
+    names = [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
+    pages += [Page(name, "sitemap.xml", {"locations": chunk, "lastmod": lastmod}) for name, chunk in zip(names, chunks)]
+    return pages + [Page("sitemap.xml", "sitemap_index.xml", {"sitemaps": names})]

@@ -1,21 +1,24 @@
 """Jinja2 rendering of planned pages into Outputs. Never opens a file for writing."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
 import jinja2
+from babel.dates import format_date as babel_format_date
 from markupsafe import Markup
 
 from newsgen import __version__
-from newsgen.arabic_dates import format_date, hijri_date
+from newsgen.arabic_dates import arabic_digits, format_date, hijri_date
 from newsgen.config import Config
 from newsgen.htmltext import inline_html, plain_text
 from newsgen.markup import body_html, make_markdown, summary_text
+from newsgen.metadata import news_article
 from newsgen.model import Article, Output
+from newsgen.searchkey import search_key
 from newsgen.pages import Page
 from newsgen.site import article_path
 
@@ -38,9 +41,14 @@ class Renderer:
     def summary(self, article: Article) -> str:
         return summary_text(article, self.md)
 
+    def news_ld(self, article: Article) -> dict:
+        url = self.env.filters["article_abs_url"]
+        return news_article(article, self.config, url, self.summary(article))
+
     def render(self, page: Page) -> Output:
         template = self.env.get_template(page.template)
-        text = template.render(page.context, page_path=page.path, body=self.body, summary=self.summary)
+        text = template.render(page.context, page_path=page.path, body=self.body, summary=self.summary,
+                               news_ld=self.news_ld)
         return Output(path=page.path, data=text.encode("utf-8"))
 
     def render_all(self, pages: Iterable[Page]) -> Iterator[Output]:
@@ -56,6 +64,7 @@ def make_env(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     base_path = urlsplit(config.site_url).path
     env.globals.update(config=config, site_url=config.site_url, generator=f"newsgen {__version__}")
     env.filters.update(
@@ -64,6 +73,10 @@ def make_env(config: Config) -> jinja2.Environment:
         article_url=lambda article: base_path + quote(article_path(article), safe="/-"),
         article_abs_url=lambda article: config.site_url + quote(article_path(article), safe="/-"),
         rfc822=lambda when: format_datetime(when),
+        rfc3339=lambda when: when.isoformat(timespec="seconds"),
+        period=lambda group: _period_label(group.year, group.month, group.day, config),
+        month_name=lambda ym: _period_label(ym[0], ym[1], 0, config),
+        search_key=search_key,
         iso=_iso,
         shown_date=lambda when: _shown_date(when, config),
         hijri=lambda when: hijri_date(when.date(), digits=config.digits) if config.hijri else None,
@@ -82,6 +95,17 @@ def _iso(when: datetime) -> str:
 
 def _shown_date(when: datetime, config: Config) -> str:
     return format_date(when.date(), locale=config.date_locale, digits=config.digits, style=config.date_style)
+
+
+def _period_label(year: int, month: int, day: int, config: Config) -> str:
+    """`2026`, `فبراير 2026` or `5 فبراير 2026` in the configured locale and digits."""
+    if not month:
+        text = str(year)
+    elif not day:
+        text = babel_format_date(date(year, month, 1), "MMMM y", locale=config.date_locale)
+    else:
+        return format_date(date(year, month, day), locale=config.date_locale, digits=config.digits, style="long")
+    return arabic_digits(text) if config.digits == "arab" else text
 
 
 def template_files(config: Config) -> list[Path]:
