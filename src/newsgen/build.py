@@ -14,6 +14,7 @@ from newsgen.model import FLAG, Report
 from newsgen.pages import plan
 from newsgen.render import Renderer
 from newsgen.site import Publishing, Site, make_site
+from newsgen.search import SearchError, SearchIndex, index_site
 from newsgen.slug import parse_slug_map, slug_map_json
 from newsgen.model import Output
 from newsgen.writer import WriteError, write_site
@@ -43,11 +44,14 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> Report:
     renderer = Renderer(config)
     outputs = list(renderer.render_all(plan(site)))
     outputs += _records(site, findings)
+    indexed: list[SearchIndex] = []
+    finish = (lambda folder: indexed.append(index_site(folder))) if config.search else None
     try:
-        written = write_site(outputs, config.static_dir, config.build_dir)
-    except WriteError as exc:
+        written = write_site(outputs, config.static_dir, config.build_dir, finish)
+    except (WriteError, SearchError) as exc:
         raise BuildFailed([NewsgenError(config.build_dir, None, str(exc))]) from None
     return Report(articles=len(site.articles), files=written.files,
+                  search_seconds=indexed[0].seconds if indexed else None,
                   seconds=time.perf_counter() - started, findings=findings + site.findings,
                   quarantined=tuple(f"{sid}: {why}" for sid, why in site.held_back if why.startswith("quarantined")))
 

@@ -3,16 +3,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from collections import Counter
 from pathlib import Path
 from typing import Sequence, TextIO
 
 from newsgen import __version__
 from newsgen.build import BuildOptions, build
+from newsgen.check import check
+from newsgen.clock import build_clock
 from newsgen.config import Config, load_config
-from newsgen.errors import BuildFailed
+from newsgen.errors import BuildFailed, NewsgenError
 from newsgen.model import Report
+from newsgen.scaffold import new_article
 from newsgen.site import Publishing
+from newsgen.writer import create_file
 
 
 def parser() -> argparse.ArgumentParser:
@@ -28,6 +33,14 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--drafts", action="store_true", help="publish articles marked draft: true")
         sub.add_argument("--future", action="store_true", help="publish articles dated after the build clock")
         sub.add_argument("--now", help="pin the build clock (ISO date or datetime); else SOURCE_DATE_EPOCH or now")
+    check = commands.add_parser("check", help="report what the normalizer finds, without building")
+    check.add_argument("paths", nargs="*", type=Path, help="article files or folders (default: seeds/)")
+    check.add_argument("--config", type=Path, help="config file (default: ./newsgen.yaml if present)")
+    check.add_argument("--strict", action="store_true", help="treat flags as errors")
+    new = commands.add_parser("new", help="start a new article for today in seeds/")
+    new.add_argument("title", help="the headline")
+    new.add_argument("--md", action="store_true", help="Markdown with front matter instead of the native format")
+    new.add_argument("--config", type=Path, help="config file (default: ./newsgen.yaml if present)")
     serve = commands.choices["serve"]
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -42,12 +55,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return int(exc.code or 0)
     try:
         config = _config(args)
+        if args.command in ("check", "new"):
+            return _check(args, config, out) if args.command == "check" else _new(args, config, out)
         options = BuildOptions(publishing=Publishing(drafts=args.drafts, future=args.future),
                                now=args.now, strict=args.strict)
         if args.command == "serve":
             from newsgen.serve import serve  # imported here: watchfiles is only needed for serve
             return serve(config, options, host=args.host, port=args.port, out=out, err=err)
         report = build(config, options)
+    except NewsgenError as error:
+        print(error.display(Path.cwd()), file=err)
+        return 1
     except BuildFailed as failure:
         for error in failure.errors:
             print(error.display(Path.cwd()), file=err)
@@ -62,10 +80,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     return 0
 
 
+def _check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    return check(args.paths, config, out, strict=args.strict)
+
+
+def _new(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    day = build_clock(None, config.tz).astimezone(config.tz).date()
+    name, text = new_article(args.title, day, markdown=args.md)
+    path = create_file(config.seeds_dir / name, text)
+    print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path, file=out)
+    return 0
+
+
 def _config(args: argparse.Namespace) -> Config:
     config = load_config(args.config)
-    if args.out is not None:
-        from dataclasses import replace
+    if getattr(args, "out", None) is not None:
         config = replace(config, build_dir=args.out.resolve())
     return config
 
@@ -73,7 +102,8 @@ def _config(args: argparse.Namespace) -> Config:
 def print_summary(report: Report, config: Config, out: TextIO) -> None:
     counts = Counter(f.code for _, f in report.findings if f.code != "encoding")
     notes = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
-    print(f"newsgen: {report.articles} articles, {report.files} files in {report.seconds:.2f}s"
+    search = f" (search index {report.search_seconds:.2f}s)" if report.search_seconds is not None else ""
+    print(f"newsgen: {report.articles} articles, {report.files} files in {report.seconds:.2f}s{search}"
           f" -> {config.build_dir}", file=out)
     if notes:
         print(f"findings: {notes} (details in {config.build_dir / 'newsgen-report.json'})", file=out)

@@ -63,5 +63,6 @@ class Report:
     articles: int
     files: int
     seconds: float
+    search_seconds: float | None = None     # the Pagefind index, timed apart
     findings: tuple[tuple[str, Finding], ...] = field(default=())
     quarantined: tuple[str, ...] = ()

@@ -5,8 +5,9 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Callable, Iterable
 
+from newsgen.errors import NewsgenError
 from newsgen.model import Output
 
 
@@ -19,9 +20,11 @@ class Written:
     files: int
 
 
-def write_site(outputs: Iterable[Output], static_dir: Path, build_dir: Path) -> Written:
+def write_site(outputs: Iterable[Output], static_dir: Path, build_dir: Path,
+               finish: Callable[[Path], None] | None = None) -> Written:
     """Write every output and static file into `build_dir.tmp-<pid>`, then swap it in.
 
+    `finish` runs on the complete staging folder before the swap (the search indexer).
     On any error the temporary folder is removed and `build_dir` is left exactly as it was.
     """
     build_dir = build_dir.resolve()
@@ -36,6 +39,8 @@ def write_site(outputs: Iterable[Output], static_dir: Path, build_dir: Path) -> 
             if source.is_file() and not source.name.startswith("."):
                 rel = PurePosixPath("static", source.relative_to(static_dir).as_posix())
                 _write(staging, str(rel), source.read_bytes(), seen)
+        if finish is not None:
+            finish(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -63,3 +68,14 @@ def _swap(staging: Path, build_dir: Path) -> None:
         os.replace(build_dir, old)
     os.replace(staging, build_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def create_file(path: Path, text: str) -> Path:
+    """Create a new file for the user (`newsgen new`); never overwrites an existing one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise NewsgenError(path, None, "already exists; newsgen new never overwrites a file") from None
+    return path
