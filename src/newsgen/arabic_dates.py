@@ -13,7 +13,7 @@ from hijridate import Gregorian
 
 from newsgen.date_extract import HIJRI_MONTHS, FoundDate, find_dates
 
-__all__ = ["format_date", "hijri_date", "arabic_digits", "find_dates", "FoundDate"]
+__all__ = ["format_date", "dual_month", "hijri_date", "arabic_digits", "find_dates", "FoundDate"]
 
 _ARABIC_INDIC = str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
 _DIGIT_SYSTEMS = ("latn", "arab")
