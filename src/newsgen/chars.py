@@ -26,6 +26,10 @@ _DIGITS = str.maketrans(
 )
 
 
+_NON_ASCII_DIGIT_RE = re.compile("[\u0660-\u0669\u06f0-\u06f9\u066b\u066c]")
+
+
 def fold_digits(text: str) -> str:
     """Arabic-Indic and Extended Arabic-Indic digits to ASCII (spec D2)."""
-    return text.translate(_DIGITS)
+    # str.translate walks every character; most text has no such digit, so look first.
+    return text.translate(_DIGITS) if _NON_ASCII_DIGIT_RE.search(text) else text

@@ -26,7 +26,7 @@ class Finding:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     source: Path              # the file as found on disk
-    source_id: str            # path relative to the seeds folder, POSIX form
+    source_id: str            # POSIX path from the seeds folder's parent: "seeds/a.txt" (spec S6)
     format: str               # "native" | "markdown"
     title: str                # display text, normalized
     date: datetime            # tz-aware; sets URL, order and feeds (spec D4)

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from newsgen import __version__
 from newsgen.arabic_dates import arabic_digits, format_date, hijri_date
 from newsgen.config import Config
+from newsgen.errors import NewsgenError
 from newsgen.htmltext import inline_html, plain_text
 from newsgen.markup import body_html, make_markdown, summary_text
 from newsgen.metadata import news_article
@@ -46,6 +47,17 @@ class Renderer:
         return news_article(article, self.config, url, self.summary(article))
 
     def render(self, page: Page) -> Output:
+        try:
+            return self._render(page)
+        except jinja2.TemplateSyntaxError as exc:
+            raise NewsgenError(Path(exc.filename or page.template), exc.lineno, f"template error: {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise NewsgenError(self.config.templates_dir / str(exc.name), None, "template not found") from None
+        except jinja2.UndefinedError as exc:
+            raise NewsgenError(self.config.templates_dir / page.template, None,
+                               f"template error while writing {page.path}: {exc.message}") from None
+
+    def _render(self, page: Page) -> Output:
         template = self.env.get_template(page.template)
         text = template.render(page.context, page_path=page.path, body=self.body, summary=self.summary,
                                news_ld=self.news_ld)
