@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from typing import Any, Sequence
+from urllib.parse import urljoin
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from newsgen.htmltext import inline_html, paragraphs_html
@@ -19,12 +21,18 @@ def make_markdown() -> MarkdownIt:
     md.validateLink = _is_safe_link
     md.add_render_rule("text", _render_text)
     md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("code_inline", _render_code_inline)
+    for name in ("fence", "code_block"):
+        md.add_render_rule(name, _ltr_block(md.renderer.rules[name]))
     return md
 
 
-def body_html(article: Article, md: MarkdownIt) -> str:
+def body_html(article: Article, md: MarkdownIt, base: str | None = None) -> str:
+    """The body as HTML; with `base` (the article's absolute URL) every link is absolute, for feeds."""
     if article.format == "markdown":
-        return md.render(article.body)
+        return md.render(article.body, {"base": base} if base else None)
     return paragraphs_html(article.body)
 
 
@@ -35,6 +43,35 @@ def _is_safe_link(url: str) -> bool:
 
 def _render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     return inline_html(tokens[idx].content)
+
+
+def _absolute(token: Token, attr: str, env: Any) -> None:
+    # Feed readers resolve relative links against the feed's URL, not the article's: make them absolute.
+    value = token.attrGet(attr)
+    if env and env.get("base") and isinstance(value, str):
+        token.attrSet(attr, urljoin(env["base"], value))
+
+
+def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    _absolute(tokens[idx], "href", env)
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    _absolute(tokens[idx], "src", env)
+    return self.image(tokens, idx, options, env)
+
+
+def _render_code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    # Code is left-to-right even inside Arabic; markup keeps it so in feed readers too (no CSS there).
+    return f'<code dir="ltr">{escapeHtml(tokens[idx].content)}</code>'
+
+
+def _ltr_block(default: Any) -> Any:
+    def render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        html = default(tokens, idx, options, env)
+        return html.replace("<pre>", '<pre dir="ltr">', 1)
+    return render
 
 
 def _render_heading_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:

@@ -39,6 +39,14 @@ class Renderer:
             self._bodies[article.source_id] = Markup(body_html(article, self.md))
         return self._bodies[article.source_id]
 
+    def feed_body(self, article: Article) -> Markup:
+        """The body for feeds: links made absolute, since readers resolve them against the feed."""
+        key = "feed:" + article.source_id
+        if key not in self._bodies:
+            base = self.env.filters["article_abs_url"](article)
+            self._bodies[key] = Markup(body_html(article, self.md, base))
+        return self._bodies[key]
+
     def summary(self, article: Article) -> str:
         return summary_text(article, self.md)
 
@@ -59,7 +67,8 @@ class Renderer:
 
     def _render(self, page: Page) -> Output:
         template = self.env.get_template(page.template)
-        text = template.render(page.context, page_path=page.path, body=self.body, summary=self.summary,
+        text = template.render(page.context, page_path=page.path, body=self.body, feed_body=self.feed_body,
+                               summary=self.summary,
                                news_ld=self.news_ld)
         return Output(path=page.path, data=text.encode("utf-8"))
 
