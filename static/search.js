@@ -21,6 +21,18 @@ const PROCLITICS = ["وال", "بال", "فال", "كال", "لل", "ال", "و"
 const BUNDLE = new URL("../pagefind/", import.meta.url);
 const SITE_ROOT = new URL("../", import.meta.url).pathname;
 
+// B6/B7, as newsgen.htmltext._LTR_RE: known-LTR runs (URL | e-mail | phone number | Latin run) of
+// article text are wrapped tightly in <span dir="ltr"> here too, so titles and excerpts keep the
+// order the article pages show. Keep in step with src/newsgen/htmltext.py.
+const LAT = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff";
+const LTR_TOKEN = `[0-9]*[${LAT}](?:[${LAT}0-9.'\u2019&/_@:+\\-]*[${LAT}0-9+#])?`;
+const LTR_LATIN_RUN = `${LTR_TOKEN}(?:[ ]+${LTR_TOKEN})*`;
+const LTR_URL = "(?:https?://|www\\.)[^\\s<>\"]*[^\\s<>\".,;:!?\u060c\u061b\u061f\u2026'\u2019\u201d)\\]}\u00bb]";
+const LTR_EMAIL = "[A-Za-z0-9][A-Za-z0-9._%+\\-]*@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.[A-Za-z]{2,}";
+const LTR_PHONE = "(?<![0-9A-Za-z+])\\+?[0-9]{1,4}(?:[ \u00a0-][0-9]{1,6}){2,}(?![0-9])";
+const LTR_RE = new RegExp(
+  `(?=[${LAT}0-9+])(?:${LTR_URL}|${LTR_EMAIL}|${LTR_PHONE}|(?<![0-9])(?:${LTR_LATIN_RUN}))`, "gu");
+
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
@@ -51,6 +63,57 @@ function bdi(text) {
   const node = document.createElement("bdi");
   node.textContent = text;
   return node;
+}
+
+// DOM nodes for `text` (from the index: only ever set as textContent, never parsed as HTML): each
+// B6/B7 run in a <span dir="ltr">, and the [start, end) ranges of `marks` (sorted, disjoint) in
+// <mark>. A mark that crosses a span edge is cut there, so it sits inside or beside the span.
+function inlineNodes(text, marks = []) {
+  const nodes = [];
+  const marked = (from, to, into) => {
+    let at = from;
+    for (const [start, end] of marks) {
+      if (end <= at || start >= to) continue;
+      const a = Math.max(start, at), b = Math.min(end, to);
+      if (a > at) into.push(document.createTextNode(text.slice(at, a)));
+      const mark = document.createElement("mark");
+      mark.textContent = text.slice(a, b);
+      into.push(mark);
+      at = b;
+    }
+    if (to > at) into.push(document.createTextNode(text.slice(at, to)));
+  };
+  let pos = 0;
+  for (const match of text.matchAll(LTR_RE)) {
+    const end = match.index + match[0].length;
+    marked(pos, match.index, nodes);
+    const span = document.createElement("span");
+    span.dir = "ltr";
+    const inner = [];
+    marked(match.index, end, inner);
+    span.append(...inner);
+    nodes.push(span);
+    pos = end;
+  }
+  marked(pos, text.length, nodes);
+  return nodes;
+}
+
+// A <bdi> holding `text` with its B6/B7 runs isolated.
+function richBdi(text) {
+  const node = document.createElement("bdi");
+  node.append(...inlineNodes(text));
+  return node;
+}
+
+// The result's address percent-encoded like every other link of the site: raw characters (Arabic
+// path segments) through encodeURI, %XX escapes already there kept as they are (no double encoding).
+function encodeHref(url) {
+  try {
+    return url.split(/(%[0-9A-Fa-f]{2})/).map((part, i) => (i % 2 ? part : encodeURI(part))).join("");
+  } catch (error) {  // a lone surrogate: leave the address to the browser
+    return url;
+  }
 }
 
 // K3: search the K1-folded query (it meets the data-k alias of title and summary) and, when typing
@@ -136,8 +199,8 @@ function renderHit(page, locations) {
   const heading = document.createElement("h2");
   heading.className = "search-result-title";
   const link = document.createElement("a");
-  link.href = page.url;
-  link.append(bdi(page.meta.title || page.url));
+  link.href = encodeHref(page.url);
+  link.append(richBdi(page.meta.title || page.url));
   heading.append(link);
   item.append(heading);
   if (page.meta.date) {
@@ -216,21 +279,21 @@ function excerptNodes(page, locations) {
     if (count > bestCount) { bestCount = count; best = start; }
   }
   const window = shown.slice(best, best + EXCERPT_WORDS);
-  const nodes = [];
-  if (best > 0) nodes.push("… ");
+  // The excerpt as one string (B6/B7 runs may span several words) with the [start, end) ranges of
+  // the marked words; punctuation glued to a word (غزة، “غزة”) stays outside its mark.
+  let text = best > 0 ? "… " : "";
+  const marks = [];
   window.forEach((word, i) => {
-    if (i) nodes.push(" ");
-    if (word.hit) {  // punctuation glued to the word (غزة، “غزة”) stays outside the mark
-      const [, before, core, after] = word.text.match(/^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u);
-      const mark = document.createElement("mark");
-      mark.textContent = core || word.text;
-      nodes.push(before, mark, core ? after : "");
-    } else {
-      nodes.push(word.text);
+    if (i) text += " ";
+    if (word.hit) {
+      const [, before, core] = word.text.match(/^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u);
+      const start = text.length + (core ? before.length : 0);
+      marks.push([start, start + (core || word.text).length]);
     }
+    text += word.text;
   });
-  if (best + EXCERPT_WORDS < shown.length) nodes.push(" …");
-  return nodes.filter((n) => n !== "").map((n) => (typeof n === "string" ? document.createTextNode(n) : n));
+  if (best + EXCERPT_WORDS < shown.length) text += " …";
+  return inlineNodes(text, marks);
 }
 
 function remember(query) {
