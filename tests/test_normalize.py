@@ -111,7 +111,15 @@ def test_bidi_override_flag_with_line() -> None:
 
 def test_balanced_embedding_is_not_flagged_but_marks_are_counted() -> None:
     result = normalize("قال \u202aabc\u202c اليوم \u200fترامب\u200f")
-    assert codes(result) == ["marks-removed"] and result.findings[0].count == 2
+    assert codes(result) == ["bidi-controls-removed", "marks-removed"]
+    assert [f.count for f in result.findings] == [2, 2]
+    assert all(f.severity == INFO for f in result.findings)
+
+
+def test_c0_controls_are_removed_and_reported() -> None:
+    result = normalize("نص\u0002 عربي")
+    assert result.text == "نص عربي"
+    assert [(f.code, f.severity) for f in result.findings] == [("controls-removed", INFO)]
 
 
 def test_c1_controls_are_removed_and_flagged() -> None:

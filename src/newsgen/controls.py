@@ -88,12 +88,17 @@ def controls(text: str, doc: Doc) -> Step:
     """E5: remove C0 (but TAB, LF), DEL and C1; flag C1, which usually means mojibake."""
     if not doc.has_any(text, _CONTROL_CHARS):
         return Step(text)
-    c1 = [m.start() for m in _CONTROLS.finditer(text) if m.group() >= "\x80"]
-    found = ()
+    hits = [(m.start(), m.group()) for m in _CONTROLS.finditer(text)]
+    c1 = [pos for pos, ch in hits if ch >= "\x80"]
+    c0 = [pos for pos, ch in hits if ch < "\x80"]
+    found = []
     if c1:
-        found = (doc.finding("c1-controls", "E5", f"{len(c1)} C1 control(s) removed: usually mojibake",
-                             text=text, pos=c1[0], severity=FLAG, count=len(c1)),)
-    return Step(_CONTROLS.sub("", text), found)
+        found.append(doc.finding("c1-controls", "E5", f"{len(c1)} C1 control(s) removed: usually mojibake",
+                                 text=text, pos=c1[0], severity=FLAG, count=len(c1)))
+    if c0:  # reported too, so every changed article shows why (issue: a finding per damaged source)
+        found.append(doc.finding("controls-removed", "E5", f"{len(c0)} C0 control character(s) removed",
+                                 text=text, pos=c0[0], count=len(c0)))
+    return Step(_CONTROLS.sub("", text), tuple(found))
 
 
 def _unpaired(line: str) -> int:
@@ -133,6 +138,11 @@ def bidi_controls(text: str, doc: Doc) -> Step:
         if (n := _unpaired(line)):
             found.append(Finding(code="bidi-unbalanced", rule="B4", severity=FLAG, line=doc.first_line + i,
                                  count=n, message=f"{n} unpaired embedding/isolate control(s) removed"))
+    embeds = [m.start() for m in BIDI_CONTROL_RE.finditer(text) if m.group() not in BIDI_MARKS]
+    if embeds:  # balanced ones are harmless, but still a change the report should show (B1, B2)
+        found.append(doc.finding("bidi-controls-removed", "B1", f"{len(embeds)} embedding/isolate control(s) "
+                                 "removed; direction comes from markup instead", text=text, pos=embeds[0],
+                                 count=len(embeds)))
     marks = [m.start() for m in BIDI_CONTROL_RE.finditer(text) if m.group() in BIDI_MARKS]
     if marks:
         found.append(doc.finding("marks-removed", "B3", f"{len(marks)} LRM/RLM/ALM removed",
