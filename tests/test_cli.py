@@ -120,3 +120,13 @@ def test_python_dash_m_entry_point(project: Path):
     done = subprocess.run([sys.executable, "-m", "newsgen", "build"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (project / "build/index.html").is_file()
+
+
+def test_ignore_files_skips_non_articles(project: Path):
+    write_tree(project, {"seeds/README.md": "# not an article\n", "seeds/a.txt": GOOD,
+                         "seeds/.hidden/b.txt": "broken", "seeds/notes~": "x"})
+    code, _, err = run("build")
+    assert code == 1 and "seeds/README.md:1: a Markdown article must start with" in err
+    write_tree(project, {"newsgen.yaml": "ignore_files: [README.md]\n"})
+    code, out, err = run("build")
+    assert (code, err) == (0, "") and out.startswith("newsgen: 1 articles")

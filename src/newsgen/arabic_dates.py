@@ -6,6 +6,7 @@ over it (O2). The `short` pattern carries RLMs on purpose.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_month_names
@@ -24,6 +25,7 @@ def arabic_digits(text: str) -> str:
     return text.translate(_ARABIC_INDIC)
 
 
+@lru_cache(maxsize=4096)  # pure, and an archive formats the same few thousand dates again and again
 def format_date(value: date, *, locale: str = "ar", digits: str = "latn", style: str = "long") -> str:
     """`5 فبراير 2026` in the given CLDR locale.
 

@@ -17,7 +17,7 @@ def files_to_check(paths: Iterable[Path], config: Config) -> list[tuple[Path, Pa
     for path in paths or [config.seeds_dir]:
         path = path.resolve()
         if path.is_dir():
-            found += [(p, path) for p in article_paths(path)]
+            found += [(p, path) for p in article_paths(path, config.ignore_files)]
         elif path.suffix in SUFFIXES:
             found.append((path, path.parent))
         else:

@@ -36,6 +36,7 @@ class Config:
     related: int = 5                      # related articles shown under each article
     search: bool = True                   # build the offline Pagefind search index
     publisher_logo: str = ""              # logo URL for NewsArticle JSON-LD (optional)
+    ignore_files: tuple[str, ...] = ()   # globs (relative to seeds_dir) that are not articles, e.g. README.md
     seeds_dir: Path = Path("seeds")
     templates_dir: Path = Path("templates")
     static_dir: Path = Path("static")
@@ -90,7 +91,7 @@ def _from_mapping(values: Mapping[str, Any], path: Path) -> Config:
         if problem:
             errors.append(NewsgenError(path, _line_of(path, str(key)), problem))
         else:
-            clean[key] = Path(value) if key in PATH_KEYS else value
+            clean[key] = Path(value) if key in PATH_KEYS else tuple(value) if key == "ignore_files" else value
     if errors:
         raise BuildFailed(errors)
     return Config(**clean)
@@ -101,6 +102,9 @@ def _check(key: str, value: Any) -> str | None:
         close = difflib.get_close_matches(key, list(_FIELDS), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown key '{key}'{hint}"
+    if key == "ignore_files":
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "'ignore_files' must be a list of glob patterns"
     want = type(getattr(_DEFAULTS, key))
     want = str if want is type(Path()) else want
     if not isinstance(value, want) or (want is int and isinstance(value, bool)):

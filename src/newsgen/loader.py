@@ -1,6 +1,8 @@
 """Read articles from the seeds folder: native wire copy and Markdown with front matter."""
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -33,20 +35,27 @@ class Fields:
     meta: dict[str, Any]
 
 
-def article_paths(seeds_dir: Path) -> list[Path]:
-    """Article files below `seeds_dir`, sorted; hidden files and editor leftovers skipped."""
+def article_paths(seeds_dir: Path, ignore: tuple[str, ...] = ()) -> list[Path]:
+    """Article files below `seeds_dir`, sorted; hidden files and folders, and `ignore` globs, skipped."""
     found = []
-    for path in seeds_dir.rglob("*"):
-        rel = path.relative_to(seeds_dir)
-        if path.suffix in SUFFIXES and path.is_file() and not any(p.startswith(".") for p in rel.parts):
-            found.append(path)
+    for folder, dirs, names in os.walk(seeds_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]   # os.walk: prune in place, cheaper than rglob
+        rel = Path(folder).relative_to(seeds_dir)
+        for name in names:
+            if name.startswith(".") or Path(name).suffix not in SUFFIXES:
+                continue
+            if any(fnmatch.fnmatchcase((rel / name).as_posix(), pattern) for pattern in ignore):
+                continue
+            path = Path(folder, name)
+            if path.is_file():
+                found.append(path)
     return sorted(found)
 
 
-def load_articles(seeds_dir: Path, tz: tzinfo) -> tuple[Article, ...]:
+def load_articles(seeds_dir: Path, tz: tzinfo, ignore: tuple[str, ...] = ()) -> tuple[Article, ...]:
     """Every article, or BuildFailed listing every bad file at once."""
     articles, errors = [], []
-    for path in article_paths(seeds_dir):
+    for path in article_paths(seeds_dir, ignore):
         try:
             articles.append(read_article(path, seeds_dir, tz))
         except NewsgenError as exc:

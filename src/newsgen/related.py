@@ -1,10 +1,11 @@
 """Related articles: shared tags first, then shared rare title words (spec K1 search keys)."""
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left
 from collections import defaultdict
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from newsgen.model import Article
 from newsgen.searchkey import search_key
@@ -27,15 +28,22 @@ def related_articles(articles: Sequence[Article], limit: int) -> dict[str, tuple
     cap = max(2, int(len(articles) * _MAX_SHARE))
     weight = {k: (100.0 if k.startswith("#") else math.log(len(articles) / len(v)))
               for k, v in postings.items() if len(v) > 1 and (k.startswith("#") or len(v) <= cap)}
+    stamp = [-a.date.timestamp() for a in articles]
+    ids = [a.source_id for a in articles]
     result = {}
     for index, article in enumerate(articles):
         scores: dict[int, float] = defaultdict(float)
         for key in ["#" + t for t in article.tags] + sorted(words[index]):
-            for other in _nearby(postings[key], index, cap, limit) if key in weight else ():
-                if other != index:
-                    scores[other] += weight[key]
-        best = sorted(scores, key=lambda o: (-round(scores[o], 9), -articles[o].date.timestamp(),
-                                             articles[o].source_id))[:limit]
+            w = weight.get(key)
+            if w is not None:
+                for other in _nearby(postings[key], index, cap, limit):
+                    scores[other] += w
+        scores.pop(index, None)
+        pool: Iterable[int] = scores
+        if len(scores) > limit:  # sort only the candidates that can make the cut
+            floor = heapq.nlargest(limit, scores.values())[-1] - 1e-6
+            pool = [o for o, score in scores.items() if score >= floor]
+        best = sorted(pool, key=lambda o: (-round(scores[o], 9), stamp[o], ids[o]))[:limit]
         result[article.source_id] = tuple(articles[o] for o in best)
     return result
 
