@@ -33,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--drafts", action="store_true", help="publish articles marked draft: true")
         sub.add_argument("--future", action="store_true", help="publish articles dated after the build clock")
         sub.add_argument("--now", help="pin the build clock (ISO date or datetime); else SOURCE_DATE_EPOCH or now")
+        sub.add_argument("--clean", action="store_true", help="ignore the cache: re-read and re-render everything")
+        sub.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     check = commands.add_parser("check", help="report what the normalizer finds, without building")
     check.add_argument("paths", nargs="*", type=Path, help="article files or folders (default: seeds/)")
     check.add_argument("--config", type=Path, help="config file (default: ./newsgen.yaml if present)")
@@ -58,10 +60,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if args.command in ("check", "new"):
             return _check(args, config, out) if args.command == "check" else _new(args, config, out)
         options = BuildOptions(publishing=Publishing(drafts=args.drafts, future=args.future),
-                               now=args.now, strict=args.strict)
+                               now=args.now, strict=args.strict, clean=args.clean, jobs=args.jobs)
         if args.command == "serve":
             from newsgen.serve import serve  # imported here: watchfiles is only needed for serve
-            return serve(config, options, host=args.host, port=args.port, out=out, err=err)
+            return serve(config, options, host=args.host, port=args.port, out=out, err=err,
+                         config_file=args.config.resolve() if args.config else None)
         report = build(config, options)
     except NewsgenError as error:
         print(error.display(Path.cwd()), file=err)

@@ -1,0 +1,216 @@
+"""Planned pages into `build/`: render only pages whose fingerprint changed, write only changed bytes.
+
+A fresh build renders every page in worker processes straight into the staging tree. An update
+fingerprints every page (newsgen.fingerprint), renders the pages whose fingerprint is new or whose
+file on disk is not the one the manifest recorded, stages the files whose bytes differ, and lets the
+writer apply them under a journal. Workers write their own files and return only digests, so no
+process ever holds every rendered page.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, replace
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from newsgen.cache import JOURNAL, MANIFEST, Manifest, intact, manifest_bytes, output_signature, write_atomic
+from newsgen.config import Config
+from newsgen.errors import NewsgenError
+from newsgen.fingerprint import Fingerprints
+from newsgen.model import Output
+from newsgen.parallel import fork_map
+from newsgen.render import Renderer
+from newsgen.search import BUNDLE, SearchIndex, index_site
+from newsgen.writer import Put, TreeTarget, UpdateTarget, apply_update, check_paths, new_tree, swap_in
+
+BODY_CACHE = 256   # article bodies a worker keeps: enough for the feeds that follow their articles
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    files: int
+    rendered: int                 # pages rendered this build
+    written: int                  # files whose bytes changed (or all, for a fresh build)
+    search: SearchIndex | None    # None when the search index was not (re)built
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    config: Config
+    folder: Path                  # the cache folder
+    pages: list[Any]              # newsgen.pages.Page, in plan order
+    extras: list[Output]          # the slug map and the report
+    static: list[tuple[str, Path, bytes]]
+    salt: bytes
+    known: dict[str, tuple[Any, bytes]]   # source_id -> (article as parsed, its digest)
+    jobs: int
+
+
+def publish(job: Job, base: Manifest, old: Manifest | None) -> Published:
+    check_paths([p.path for p in job.pages] + [o.path for o in job.extras] + [s[0] for s in job.static])
+    build_dir = job.config.build_dir
+    if not build_dir.exists():
+        return _fresh(job, base, build_dir)
+    return _update(job, base, old, build_dir)
+
+
+def _fresh(job: Job, base: Manifest, build_dir: Path) -> Published:
+    staging = new_tree(build_dir)
+    try:
+        (job.folder / MANIFEST).unlink(missing_ok=True)  # it described a build/ that is gone
+        target = TreeTarget(staging)
+        done = _render(job, list(range(len(job.pages))), target, None)
+        done.update(_extras(job, target))
+        files = {rel: (mark, put.digest, put.stat) for rel, (mark, put) in done.items()}
+        search = index_site(staging, language=job.config.language) if job.config.search else None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_in(staging, build_dir)
+    manifest = replace(base, files=files, search_key=_search_key(job.config, files) if search else None)
+    write_atomic(job.folder / MANIFEST, manifest_bytes(manifest))
+    return Published(files=len(files), rendered=len(job.pages), written=len(files), search=search)
+
+
+def _update(job: Job, base: Manifest, old: Manifest | None, build_dir: Path) -> Published:
+    known = intact(old.files, build_dir) if old else {}
+    prints = Fingerprints(job.salt, job.known)
+    marks = [prints.page(p.path, p.template, p.context) for p in job.pages]
+    before = old.files if old else {}
+    todo = [i for i, (page, mark) in enumerate(zip(job.pages, marks))
+            if mark is None or page.path not in known or before[page.path][0] != mark]
+    stage = job.folder / f"stage-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    try:
+        target = UpdateTarget(build_dir, stage, {rel: before[rel][1] for rel in known})
+        done = _render(job, todo, target, marks)
+        done.update(_extras(job, target))
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    files = {p.path: before[p.path] for p in job.pages if p.path not in done}
+    moves = []
+    for rel, (mark, put) in done.items():
+        moves += [(put.staged, rel)] if put.staged else []
+        files[rel] = (mark, put.digest, put.stat or _signature(known, before, build_dir, rel))
+    deletes = sorted((set(before) if old else _tree(build_dir)) - set(files))
+    if not job.config.search and (build_dir / BUNDLE).exists():
+        deletes.append(BUNDLE)
+    key = _search_key(job.config, files) if job.config.search else None
+    stale_index = key is not None and (old is None or old.search_key != key or not (build_dir / BUNDLE).is_dir())
+    manifest = replace(base, files=files, search_key=None if stale_index else key)
+    apply_update(job.folder / JOURNAL, build_dir, stage, moves, deletes, job.folder / MANIFEST,
+                 manifest_bytes(manifest))
+    search = None
+    if stale_index:
+        # Pagefind reads the whole site, so it runs on build/ once the pages are in; until it has
+        # finished, the manifest records no index, and a failed or killed run is redone next time.
+        # The one gap in atomicity: a Pagefind failure leaves the new pages with no index (a shadow
+        # copy of 10,000 page folders to index instead would cost more than the build itself).
+        search = index_site(build_dir, language=job.config.language)
+        write_atomic(job.folder / MANIFEST, manifest_bytes(replace(manifest, search_key=key)))
+    return Published(files=len(files), rendered=len(todo), written=len(moves), search=search)
+
+
+def _render(job: Job, todo: list[int], target: Any, marks: list[bytes | None] | None) -> dict[str, Any]:
+    """Render pages `todo` (workers when many); the first failing page in plan order is reported."""
+    task = _RenderTask(job.config, job.pages, todo, target, None if marks else Fingerprints(job.salt, job.known))
+    task.warm({job.pages[i].template for i in todo})
+    done, errors = {}, []
+    for n, (result, problem) in fork_map(task, len(todo), job.jobs, chunk=24):
+        if problem is not None:
+            errors.append((todo[n], problem))
+            continue
+        mark, put = result
+        done[job.pages[todo[n]].path] = (marks[todo[n]] if marks else mark, put)
+    if errors:
+        raise NewsgenError(*min(errors)[1])
+    return done
+
+
+def _extras(job: Job, target: Any) -> dict[str, Any]:
+    """The records and static files, written here: they are few."""
+    done = {}
+    for n, output in enumerate(job.extras):
+        done[output.path] = (None, target.put(-1 - n, output.path, output.data))
+    for n, (rel, source, _) in enumerate(job.static):
+        done[rel] = (None, target.put(-1 - len(job.extras) - n, rel, source.read_bytes()))
+    return done
+
+
+class _RenderTask:
+    """Render one page and hand it to the target; runs in a worker with its own Renderer."""
+
+    def __init__(self, config: Config, pages: list[Any], todo: list[int], target: Any,
+                 prints: Fingerprints | None) -> None:
+        self.config, self.pages, self.todo, self.target = config, pages, todo, target
+        self.prints = prints  # a fresh build fingerprints its pages in the workers, in parallel
+        self.renderer: Renderer | None = None
+
+    def warm(self, templates: set[str]) -> None:
+        """Compile the templates before forking, so each worker inherits them compiled."""
+        self.renderer = self.renderer or _BoundedRenderer(self.config)
+        for name in sorted(templates):
+            try:
+                self.renderer.env.get_template(name)
+            except Exception:  # noqa: BLE001 - the page that uses it reports the error properly
+                pass
+
+    def __call__(self, n: int) -> tuple[tuple[bytes | None, Put] | None, tuple | None]:
+        page = self.pages[self.todo[n]]
+        try:
+            output = self.renderer.render(page)
+        except NewsgenError as exc:  # does not survive pickling: send its parts
+            return None, (str(exc.path), exc.line, exc.message)
+        mark = self.prints.page(page.path, page.template, page.context) if self.prints else None
+        return (mark, self.target.put(n, output.path, output.data)), None
+
+
+class _BoundedRenderer(Renderer):
+    """Renderer whose body cache is emptied now and then: kept whole, one worker would hold the
+    HTML of half the site (the cache only serves the feeds, which follow their articles closely)."""
+
+    def body(self, article: Any) -> Any:
+        html = super().body(article)
+        bodies = getattr(self, "_bodies", None)
+        if isinstance(bodies, dict) and len(bodies) > BODY_CACHE:
+            bodies.clear()
+        return html
+
+
+def _signature(known: dict[str, bytes], before: dict[str, Any], build_dir: Path, rel: str) -> tuple:
+    return before[rel][2] if rel in known else output_signature(os.stat(build_dir / rel))
+
+
+def _tree(build_dir: Path) -> set[str]:
+    """Every file in `build/` but the search bundle: what an update without a manifest replaces."""
+    found = set()
+    for folder, dirs, names in os.walk(build_dir):
+        if Path(folder) == build_dir and BUNDLE in dirs:
+            dirs.remove(BUNDLE)
+        found.update(Path(folder, name).relative_to(build_dir).as_posix() for name in names)
+    return found
+
+
+def search_versions() -> str:
+    versions = []
+    for name in ("pagefind", "pagefind_bin"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return " ".join(versions)
+
+
+def _search_key(config: Config, files: dict[str, tuple]) -> str:
+    """The index depends on the HTML pages, the language, Pagefind and how newsgen calls it."""
+    h = hashlib.sha1()
+    h.update(f"{search_versions()} {config.language}\0".encode())
+    h.update(Path(index_site.__code__.co_filename).read_bytes())
+    for rel in sorted(r for r in files if r.endswith(".html")):
+        h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + files[rel][1])
+    return h.hexdigest()

@@ -1,0 +1,262 @@
+"""Incremental and parallel builds: every rebuild's tree equals a clean build's, byte for byte."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import pytest
+from markupsafe import Markup
+
+from conftest import SEED, tree_bytes, write_tree
+from newsgen import parallel, writer
+from newsgen.build import _report_json
+from newsgen.store import pack, unpack
+from newsgen.fingerprint import Fingerprints
+from newsgen.cli import main
+from newsgen.model import Finding
+
+NOW = "2026-03-01"
+CONFIG = "search: false\npage_size: 4\nfeed_size: 5\nrelated: 3\n"
+
+
+def _article(n: int) -> tuple[str, str]:
+    day = f"2025-{1 + n % 12:02d}-{1 + n % 27:02d}"
+    if n % 3:
+        return f"seeds/n{n:02d}.txt", f"date {day} خبر رقم {n} عن الاقتصاد\n\nفقرة أولى من الخبر {n}.\n\nفقرة ثانية.\n"
+    tags = ["سياسة", "اقتصاد", "رياضة"][n % 3: n % 3 + 2]
+    return f"seeds/m{n:02d}.md", (f"---\ntitle: تقرير {n} حول السياسة\ndate: {day}T1{n % 10}:00:00+03:00\n"
+                                  f"tags: [{', '.join(tags)}]\ncategories: [دولي]\nauthor: كاتب {n % 2}\n---\n\n"
+                                  f"نص **التقرير** رقم {n}.\n\n## عنوان فرعي\n\nفقرة أخيرة.\n")
+
+
+@pytest.fixture
+def site(project: Path) -> Path:
+    write_tree(project, dict(_article(n) for n in range(18)) | {"newsgen.yaml": CONFIG})
+    return project
+
+
+def run(project: Path, *args: str, now: str = NOW) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["build", "--now", now, *args], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def clean_tree(project: Path, tmp_path: Path, slug_map: bytes | None, now: str = NOW) -> dict[str, bytes]:
+    """The site built from scratch by one process: the same inputs, no cache, no old pages.
+
+    Only the slug map is carried over, as a user would: it is an input (published URLs never move).
+    """
+    ref = tmp_path / "reference"
+    shutil.rmtree(ref, ignore_errors=True)
+    for name in ("seeds", "templates", "static"):
+        shutil.copytree(project / name, ref / name)
+    shutil.copy(project / "newsgen.yaml", ref / "newsgen.yaml")
+    if slug_map is not None:
+        write_tree(ref, {"build/slug-map.json": slug_map})
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["build", "--now", now, "--jobs", "1", "--config", str(ref / "newsgen.yaml")],
+                out=out, err=err) == 0, err.getvalue()
+    return tree_bytes(ref / "build")
+
+
+def _edit(p: Path) -> None:
+    with open(p / "seeds/n04.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nفقرة أضيفت بعد النشر.\n")
+
+
+def _edit_title(p: Path) -> None:
+    write_tree(p, {"seeds/m03.md": (p / "seeds/m03.md").read_text(encoding="utf-8").replace("تقرير 3", "تقرير ثالث")})
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "edit": _edit,
+    "edit-title-and-tags": lambda p: (_edit_title(p), write_tree(p, {"seeds/m06.md": _article(6)[1].replace(
+        "tags: [سياسة, اقتصاد]", "tags: [ثقافة]")})),
+    "add-newest": lambda p: write_tree(p, {"seeds/new.txt": "date 2026-02-27 خبر جديد في الصدارة\n\nنص جديد.\n"}),
+    "add-oldest": lambda p: write_tree(p, {"seeds/old.md": "---\ntitle: خبر قديم\ndate: 2020-05-05\ntags: [تاريخ]\n---\n\nنص.\n"}),
+    "delete": lambda p: (p / "seeds/m09.md").unlink(),
+    "template": lambda p: write_tree(p, {"templates/_macros.html": (p / "templates/_macros.html").read_text(
+        encoding="utf-8").replace('class="article-item"', 'class="article-item item"')}),
+    "config": lambda p: write_tree(p, {"newsgen.yaml": CONFIG.replace("page_size: 4", "page_size: 3")
+                                       + "site_title: أرشيف آخر\n"}),
+    "static": lambda p: write_tree(p, {"static/style.css": "body { color: black; }\n", "static/extra/logo.svg": "<svg/>"}),
+    "static-removed": lambda p: (p / "static/style.css").unlink(),
+    "embargo-lifts": lambda p: None,  # with a later clock, see the test
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_rebuild_equals_a_clean_build(site: Path, tmp_path: Path, change: str):
+    if change == "embargo-lifts":
+        write_tree(site, {"seeds/later.txt": "date 2026-03-05 خبر مؤجل\n\nنص.\n"})
+    assert run(site)[0] == 0
+    slug_map = (site / "build/slug-map.json").read_bytes()
+    CHANGES[change](site)
+    now = "2026-03-06" if change == "embargo-lifts" else NOW
+    code, _, err = run(site, now=now)
+    assert code == 0, err
+    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map, now)
+    if change == "embargo-lifts":
+        assert "خبر مؤجل" in (site / "build/index.html").read_text(encoding="utf-8")
+
+
+def _stamps(root: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in root.rglob("*") if p.is_file()}
+
+
+def test_no_change_rebuild_writes_no_file(site: Path):
+    assert run(site)[0] == 0
+    before = _stamps(site / "build")
+    cache_before = _stamps(site / ".newsgen-cache")
+    code, out, _ = run(site)
+    assert code == 0 and out.startswith("newsgen: ")
+    assert _stamps(site / "build") == before
+    assert _stamps(site / ".newsgen-cache") == cache_before  # the shortcut writes nothing at all
+    (site / "seeds/n01.txt").touch()  # new mtime, same bytes: hashed again, nothing rewritten
+    assert run(site)[0] == 0
+    assert _stamps(site / "build") == before
+
+
+def test_an_edit_rewrites_only_what_shows_it(site: Path):
+    assert run(site)[0] == 0
+    before = _stamps(site / "build")
+    _edit(site)
+    assert run(site)[0] == 0
+    after = _stamps(site / "build")
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    assert any("/n04" not in rel for rel in changed) and "newsgen-report.json" not in changed
+    assert len(changed) < len(after) // 3, sorted(changed)
+
+
+def test_jobs_1_and_2_give_identical_trees(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)  # fork even for this small site
+    assert run(site, "--jobs", "2")[0] == 0
+    two = tree_bytes(site / "build")
+    assert two == clean_tree(site, tmp_path, None)
+    _edit(site)
+    CHANGES["template"](site)
+    assert run(site, "--jobs", "2")[0] == 0
+    assert run(site, "--jobs", "1", "--clean")[0] == 0
+    one = tree_bytes(site / "build")
+    shutil.rmtree(site / "build")
+    assert run(site, "--jobs", "2")[0] == 0
+    assert tree_bytes(site / "build") == one
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_failing_rebuild_leaves_the_previous_build_whole(site: Path, jobs: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
+    assert run(site)[0] == 0
+    before = tree_bytes(site / "build")
+    _edit(site)
+    write_tree(site, {"templates/term.html": "{% extends 'base.html' %}{% block main %}{{ nothing.here }}{% endblock %}"})
+    code, _, err = run(site, "--jobs", jobs)
+    assert code == 1 and "term.html" in err
+    write_tree(site, {"seeds/bad.txt": "date 2026-13-01 عنوان\n\nنص.\n"})
+    code, _, err = run(site, "--jobs", jobs)
+    assert code == 1 and "seeds/bad.txt:1:" in err
+    assert tree_bytes(site / "build") == before
+    assert not list(site.glob("build.tmp-*")) and not list((site / ".newsgen-cache/build").glob("stage-*"))
+
+
+def test_killed_while_applying_is_repaired_by_the_next_run(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    assert run(site)[0] == 0
+    slug_map = (site / "build/slug-map.json").read_bytes()
+    CHANGES["template"](site)
+    CHANGES["delete"](site)
+    moved = []
+    real_move = writer._move
+
+    def dying_move(source: Path, target: Path) -> None:
+        if len(moved) == 5:
+            raise KeyboardInterrupt("killed")  # not caught by the CLI, as a signal would not be
+        moved.append(target)
+        real_move(source, target)
+
+    monkeypatch.setattr(writer, "_move", dying_move)
+    with pytest.raises(KeyboardInterrupt):
+        run(site)
+    assert (site / ".newsgen-cache/build/journal.json").is_file()
+    monkeypatch.setattr(writer, "_move", real_move)
+    assert run(site)[0] == 0
+    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map)
+    assert not (site / ".newsgen-cache/build/journal.json").exists()
+
+
+def test_damaged_output_is_rebuilt(site: Path, tmp_path: Path):
+    assert run(site)[0] == 0
+    reference = tree_bytes(site / "build")
+    (site / "build/index.html").unlink()
+    (site / "build/feed.xml").write_text("hand edited", encoding="utf-8")
+    write_tree(site, {"build/stray.html": "left by hand"})
+    assert run(site)[0] == 0
+    assert tree_bytes(site / "build") == reference | {"stray.html": b"left by hand"}
+    assert run(site, "--clean")[0] == 0  # --clean trusts nothing: the stray file goes too
+    assert tree_bytes(site / "build") == reference
+
+
+def test_search_index_follows_the_pages(site: Path, tmp_path: Path):
+    pytest.importorskip("pagefind_bin")
+    write_tree(site, {"newsgen.yaml": CONFIG.replace("search: false", "search: true")})
+    assert run(site)[0] == 0
+    slug_map = (site / "build/slug-map.json").read_bytes()
+    assert (site / "build/pagefind/pagefind-entry.json").is_file()
+    code, out, _ = run(site)
+    assert code == 0 and "search index" not in out  # nothing changed: Pagefind not run
+    _edit(site)
+    code, out, _ = run(site)
+    assert code == 0 and "search index" in out
+    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map)
+    write_tree(site, {"newsgen.yaml": CONFIG})
+    assert run(site)[0] == 0
+    assert not (site / "build/pagefind").exists()
+
+
+def test_report_json_matches_json_dumps():
+    odd = Finding(code="quote-fixed", rule="U3", message="نص \\ «مقتبس»\n\u202e \"", line=None)
+    plain = Finding(code="y", rule="z", severity="flag", line=12, message="")
+    findings = (("seeds/a\"b.txt", odd), ("x", plain), ("seeds/c.md", odd))
+    rows = [{"source": sid, "code": f.code, "rule": f.rule, "severity": f.severity, "line": f.line,
+             "message": f.message} for sid, f in findings]
+    assert _report_json(findings) == json.dumps(rows, ensure_ascii=False, indent=1)
+    assert _report_json(()) == json.dumps([], ensure_ascii=False, indent=1)
+
+
+def test_no_change_summary_is_the_full_builds(site: Path):
+    shutil.copy(SEED, site / "seeds")  # it has findings
+    code, first, _ = run(site)
+    assert code == 0
+    code, again, _ = run(site)  # the shortcut: the report comes from the manifest
+    assert code == 0
+    strip = lambda text: re.sub(r" in [0-9.]+s", "", text)  # noqa: E731
+    assert strip(again) == strip(first) and "findings:" in first
+
+
+def test_fingerprints_see_types_and_refuse_the_unknown():
+    prints = Fingerprints(b"salt")
+    assert prints.value("<b>") != prints.value(Markup("<b>"))
+    assert prints.value(1) != prints.value(True) != prints.value(1.0)
+    assert prints.value((1, "a")) != prints.value(["a", 1]) != prints.value((1, "a", None))
+    assert prints.value({"a": 1}) == Fingerprints(b"other").value({"a": 1})
+    assert prints.page("x.html", "t.html", {"f": lambda: 1}) is None  # unknown: always rendered
+    assert prints.page("x.html", "t.html", {"a": 1}) != prints.page("y.html", "t.html", {"a": 1})
+
+
+def test_packed_articles_come_back_equal(site: Path):
+    from newsgen.loader import read_article
+    for path in sorted((site / "seeds").iterdir())[:4]:
+        article = read_article(path, site / "seeds", ZoneInfo("UTC"))
+        assert unpack(pack(article)) == article
+
+
+def test_paths_leaving_the_build_folder_or_claimed_twice_are_refused():
+    writer.check_paths(["index.html", "a/b/index.html", "a//c.html"])
+    for bad in (["../x"], ["/etc/x"], ["a/../../x"], ["a/b.html", "a//b.html"], ["x", "./x"]):
+        with pytest.raises(writer.WriteError):
+            writer.check_paths(bad)
