@@ -130,3 +130,17 @@ def test_ignore_files_skips_non_articles(project: Path):
     write_tree(project, {"newsgen.yaml": "ignore_files: [README.md]\n"})
     code, out, err = run("build")
     assert (code, err) == (0, "") and out.startswith("newsgen: 1 articles")
+
+
+def test_progress_bar_draws_in_place_and_ends_with_a_newline():
+    from newsgen.cli import ProgressBar
+    stream = io.StringIO()
+    bar = ProgressBar(stream, width=10)
+    for done in range(1, 1001):
+        bar(done, 1000)
+    text = stream.getvalue()
+    assert text.endswith("\r[##########] 1000/1000 pages\n")
+    assert text.count("\r") == 101  # once per percent, not once per page
+    quiet = io.StringIO()
+    ProgressBar(quiet)(5, 10)  # short builds draw nothing
+    assert quiet.getvalue() == ""

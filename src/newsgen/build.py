@@ -12,6 +12,7 @@ import shutil
 import time
 from dataclasses import dataclass, fields, replace
 from json.encoder import encode_basestring
+from typing import Callable
 
 from newsgen.cache import JOURNAL, Manifest, cache_dir, intact, load_manifest
 from newsgen.clock import build_clock
@@ -37,6 +38,7 @@ class BuildOptions:
     strict: bool = False
     clean: bool = False        # ignore the cache: parse every article and render every page again
     jobs: int | None = None    # worker processes; None: one per core
+    progress: Callable[[int, int], None] | None = None   # told (done, total) while pages render
 
 
 def build(config: Config, options: BuildOptions = BuildOptions()) -> Report:
@@ -72,7 +74,8 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> Report:
                     thresholds=thresholds(articles, NEWS_WINDOW), clock=clock.timestamp(), seeds=sources.seeds,
                     scanned_ns=sources.scanned_ns, report=_compact(summary))
     try:
-        done = publish(Job(config, folder, pages, extras, sources.static, sources.salt, known, jobs), base, old)
+        done = publish(Job(config, folder, pages, extras, sources.static, sources.salt, known, jobs,
+                          options.progress), base, old)
     except (WriteError, SearchError) as exc:
         raise BuildFailed([NewsgenError(config.build_dir, None, str(exc))]) from None
     return Report(**summary, search_seconds=done.search.seconds if done.search else None,

@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if args.command in ("check", "new"):
             return _check(args, config, out) if args.command == "check" else _new(args, config, out)
         options = BuildOptions(publishing=Publishing(drafts=args.drafts, future=args.future),
-                               now=args.now, strict=args.strict, clean=args.clean, jobs=args.jobs)
+                               now=args.now, strict=args.strict, clean=args.clean, jobs=args.jobs,
+                               progress=ProgressBar(err) if args.command == "build" and err.isatty() else None)
         if args.command == "serve":
             from newsgen.serve import serve  # imported here: watchfiles is only needed for serve
             return serve(config, options, host=args.host, port=args.port, out=out, err=err,
@@ -100,6 +101,23 @@ def _config(args: argparse.Namespace) -> Config:
     if getattr(args, "out", None) is not None:
         config = replace(config, build_dir=args.out.resolve())
     return config
+
+
+class ProgressBar:
+    """`[#####.....] 5000/10000 pages` on a terminal, redrawn in place at most a hundred times."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream, self.width, self.shown = stream, width, -1
+
+    def __call__(self, done: int, total: int) -> None:
+        step = done * 100 // max(total, 1)
+        if total < 500 or step == self.shown:  # short builds need no bar
+            return
+        self.shown = step
+        filled = self.width * done // total
+        end = "\n" if done == total else ""
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} pages{end}")
+        self.stream.flush()
 
 
 def print_summary(report: Report, config: Config, out: TextIO) -> None:

@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from newsgen.cache import JOURNAL, MANIFEST, Manifest, intact, manifest_bytes, output_signature, write_atomic
 from newsgen.config import Config
@@ -47,6 +47,7 @@ class Job:
     salt: bytes
     known: dict[str, tuple[Any, bytes]]   # source_id -> (article as parsed, its digest)
     jobs: int
+    progress: Callable[[int, int], None] | None = None   # (pages rendered, pages to render)
 
 
 def publish(job: Job, base: Manifest, old: Manifest | None) -> Published:
@@ -127,6 +128,8 @@ def _render(job: Job, todo: list[int], target: Any, marks: list[bytes | None] | 
             continue
         mark, put = result
         done[job.pages[todo[n]].path] = (marks[todo[n]] if marks else mark, put)
+        if job.progress is not None:
+            job.progress(len(done) + len(errors), len(todo))
     if errors:
         raise NewsgenError(*min(errors)[1])
     return done
