@@ -27,7 +27,7 @@ def test_h12_every_page_declares_rtl_arabic_on_html():
     for page in pages:
         tag = re.search(r"<html[^>]*>", page.read_text(encoding="utf-8")).group()
         assert 'dir="rtl"' in tag and 'lang="ar"' in tag, page
-    assert "direction:" not in (GOLDEN / "static/style.css").read_text(encoding="utf-8").replace(
+    assert "direction:" not in (HERE.parent / "static/style.css").read_text(encoding="utf-8").replace(
         "direction: ltr", "")  # B5: base direction never from CSS (only code is forced LTR)
 
 
