@@ -1,14 +1,14 @@
 """Article bodies as HTML fragments: native paragraphs, or Markdown with raw HTML off."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 from urllib.parse import urljoin
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from newsgen.htmltext import inline_html, paragraphs_html
+from newsgen.htmltext import crosshead, inline_html, paragraphs_html
 from newsgen.model import Article
 
 # Links that may appear in an article; markdown-it already refuses javascript:, vbscript:, file:, data:.
@@ -94,8 +94,7 @@ def summary_text(article: Article, md: MarkdownIt, limit: int = 220) -> str:
 
 def _first_paragraph(article: Article, md: MarkdownIt) -> str:
     if article.format != "markdown":
-        paragraphs = (p for p in article.body.split("\n") if p and not paragraphs_html(p).startswith("<h2"))
-        return next(paragraphs, "")
+        return next((p for p in map(str.strip, _lines(article.body)) if p and crosshead(p) is None), "")
     tokens = md.parse(article.body)
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and tokens[index + 1].children is not None:
@@ -103,3 +102,13 @@ def _first_paragraph(article: Article, md: MarkdownIt) -> str:
             return "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
                            for c in children).strip()
     return ""
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text`, lazily: a summary needs the first paragraph, not all forty."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end]
+        start = end + 1

@@ -174,15 +174,13 @@ class _RenderTask:
 
 
 class _BoundedRenderer(Renderer):
-    """Renderer whose body cache is emptied now and then: kept whole, one worker would hold the
-    HTML of half the site (the cache only serves the feeds, which follow their articles closely)."""
+    """Renderer whose per-article pieces are dropped now and then: kept whole, one worker would hold
+    the HTML of half the site (the cache serves the feeds, which follow their articles closely)."""
 
     def body(self, article: Any) -> Any:
-        html = super().body(article)
-        bodies = getattr(self, "_bodies", None)
-        if isinstance(bodies, dict) and len(bodies) > BODY_CACHE:
-            bodies.clear()
-        return html
+        if len(self._bodies) > BODY_CACHE:
+            self.forget()
+        return super().body(article)
 
 
 def _signature(known: dict[str, bytes], before: dict[str, Any], build_dir: Path, rel: str) -> tuple:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -25,22 +25,29 @@ from newsgen.site import article_path
 
 
 class Renderer:
-    """One per build (and per worker process): the Jinja environment and the Markdown parser."""
+    """One per build (and per worker process): the Jinja environment, the Markdown parser, and the
+    per-article pieces that many pages repeat (each article is listed on ~10 pages: index, archives,
+    terms, related lists, neighbours), each made once."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self.md = make_markdown()
         self.env = make_env(config)
         self._bodies: dict[str, Markup] = {}
+        self._summaries: dict[str, str] = {}
+        self._ld: dict[str, dict] = {}
 
     def body(self, article: Article) -> Markup:
         """The article's HTML fragment, made once even when a page and the feed both need it."""
-        if article.source_id not in self._bodies:
-            self._bodies[article.source_id] = Markup(body_html(article, self.md))
-        return self._bodies[article.source_id]
+        html = self._bodies.get(article.source_id)
+        if html is None:
+            html = self._bodies[article.source_id] = Markup(body_html(article, self.md))
+        return html
 
     def feed_body(self, article: Article) -> Markup:
         """The body for feeds: links made absolute, since readers resolve them against the feed."""
+        if article.format != "markdown":  # native copy has no links: the page's body serves as is
+            return self.body(article)
         key = "feed:" + article.source_id
         if key not in self._bodies:
             base = self.env.filters["article_abs_url"](article)
@@ -48,11 +55,23 @@ class Renderer:
         return self._bodies[key]
 
     def summary(self, article: Article) -> str:
-        return summary_text(article, self.md)
+        text = self._summaries.get(article.source_id)
+        if text is None:
+            text = self._summaries[article.source_id] = summary_text(article, self.md)
+        return text
 
     def news_ld(self, article: Article) -> dict:
-        url = self.env.filters["article_abs_url"]
-        return news_article(article, self.config, url, self.summary(article))
+        data = self._ld.get(article.source_id)
+        if data is None:
+            url = self.env.filters["article_abs_url"]
+            data = self._ld[article.source_id] = news_article(article, self.config, url, self.summary(article))
+        return data
+
+    def forget(self) -> None:
+        """Drop the per-article pieces (a worker calls this now and then to bound its memory)."""
+        self._bodies.clear()
+        self._summaries.clear()
+        self._ld.clear()
 
     def render(self, page: Page) -> Output:
         try:
@@ -84,27 +103,59 @@ def make_env(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no stat() of every template on every page
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     base_path = urlsplit(config.site_url).path
     env.globals.update(config=config, site_url=config.site_url, generator=f"newsgen {__version__}")
+    shown_day = _memo(lambda day: format_date(day, locale=config.date_locale, digits=config.digits,
+                                              style=config.date_style))
+    hijri_day = _memo(lambda day: hijri_date(day, digits=config.digits) if config.hijri else None)
+    article_url = _per_article(lambda article: base_path + quote(article_path(article), safe="/-"))
     env.filters.update(
-        url=lambda path: base_path + quote(str(path), safe="/-._~"),
-        abs_url=lambda path: config.site_url + quote(str(path), safe="/-._~"),
-        article_url=lambda article: base_path + quote(article_path(article), safe="/-"),
-        article_abs_url=lambda article: config.site_url + quote(article_path(article), safe="/-"),
+        url=_memo(lambda path: base_path + quote(str(path), safe="/-._~")),
+        abs_url=_memo(lambda path: config.site_url + quote(str(path), safe="/-._~")),
+        article_url=article_url,
+        article_abs_url=_per_article(lambda article: config.site_url + article_url(article)[len(base_path):]),
         rfc822=lambda when: format_datetime(when),
         rfc3339=lambda when: when.isoformat(timespec="seconds"),
         period=lambda group: _period_label(group.year, group.month, group.day, config),
         month_name=lambda ym: _period_label(ym[0], ym[1], 0, config),
         search_key=search_key,
-        iso=_iso,
-        shown_date=lambda when: _shown_date(when, config),
-        hijri=lambda when: hijri_date(when.date(), digits=config.digits) if config.hijri else None,
-        inline=lambda text: Markup(inline_html(text)),
-        plain=plain_text,
+        iso=_memo(_iso),
+        shown_date=lambda when: shown_day(when.date()),  # by day: 10,000 articles, ~4,000 days
+        hijri=lambda when: hijri_day(when.date()),
+        inline=_memo(lambda text: Markup(inline_html(text))),
+        plain=_memo(plain_text),
     )
     return env
+
+
+def _memo(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`function` with its results kept for the life of the environment (one build): titles, dates
+    and URLs recur on many pages. Pure functions of hashable values only."""
+    made: dict[Any, Any] = {}
+
+    def cached(value: Any) -> Any:
+        try:
+            return made[value]
+        except KeyError:
+            result = made[value] = function(value)
+            return result
+    return cached
+
+
+def _per_article(function: Callable[[Article], str]) -> Callable[[Article], str]:
+    """Like _memo, keyed by source id: hashing a whole article would hash its body."""
+    made: dict[str, str] = {}
+
+    def cached(article: Article) -> str:
+        try:
+            return made[article.source_id]
+        except KeyError:
+            result = made[article.source_id] = function(article)
+            return result
+    return cached
 
 
 def _iso(when: datetime) -> str:
@@ -112,10 +163,6 @@ def _iso(when: datetime) -> str:
     if (when.hour, when.minute, when.second) == (0, 0, 0):
         return when.date().isoformat()
     return when.isoformat()
-
-
-def _shown_date(when: datetime, config: Config) -> str:
-    return format_date(when.date(), locale=config.date_locale, digits=config.digits, style=config.date_style)
 
 
 def _period_label(year: int, month: int, day: int, config: Config) -> str:
