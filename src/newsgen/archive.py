@@ -27,6 +27,25 @@ class Group:
     day: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class GroupLabel:
+    """A group as a page names it: link, name, date parts and size, not its articles. Pages get
+    these, so that editing one article leaves alone the pages that merely name its year or tag."""
+
+    folder: str
+    name: str
+    count: int
+    year: int = 0
+    month: int = 0
+    day: int = 0
+
+
+def label(group: Group | None) -> GroupLabel | None:
+    if group is None:
+        return None
+    return GroupLabel(group.folder, group.name, len(group.articles), group.year, group.month, group.day)
+
+
 def periods(articles: Iterable[Article]) -> dict[str, list[Group]]:
     """Year, month and day groups, oldest period first, each with its articles newest first."""
     keyed: dict[str, dict[tuple[int, ...], list[Article]]] = {"year": {}, "month": {}, "day": {}}

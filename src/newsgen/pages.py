@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Iterator, Sequence
 
-from newsgen.archive import TAXONOMIES, Group, neighbours, periods, terms
+from newsgen.archive import TAXONOMIES, Group, label, neighbours, periods, terms
 from newsgen.model import Article
 from newsgen.related import related_articles
 from newsgen.site import Site, article_path
@@ -71,9 +71,16 @@ def _articles(site: Site, term_folders: dict[str, dict[str, str]]) -> Iterator[P
     related = related_articles(articles, site.config.related)
     for index, article in enumerate(articles):
         yield Page(article_path(article) + "index.html", "article.html", {
-            "article": article, "related": related[article.source_id], "term_folders": term_folders,
+            "article": article, "related": related[article.source_id],
+            "term_folders": _own_terms(article, term_folders),
             "newer": articles[index - 1] if index > 0 else None,
             "older": articles[index + 1] if index + 1 < len(articles) else None})
+
+
+def _own_terms(article: Article, term_folders: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The folders of this article's own terms: a new tag elsewhere changes no other article page."""
+    return {folder: {name: term_folders[folder][name] for name in read(article)}
+            for folder, (_, read) in TAXONOMIES.items()}
 
 
 def _listing(folder: str, template: str, items: Sequence[Article], site: Site, extra: dict) -> Iterator[Page]:
@@ -82,27 +89,28 @@ def _listing(folder: str, template: str, items: Sequence[Article], site: Site, e
 
 
 def _periods(site: Site, by_period: dict[str, list[Group]]) -> Iterator[Page]:
-    months_of: dict[int, list[Group]] = {}
+    months_of: dict[int, list] = {}
     for month in by_period["month"]:
-        months_of.setdefault(month.year, []).append(month)
+        months_of.setdefault(month.year, []).append(label(month))
     yield Page("archive/index.html", "archive_overview.html",
-               {"years": by_period["year"][::-1], "months_of": months_of})
+               {"years": [label(g) for g in by_period["year"][::-1]], "months_of": months_of})
     for level, groups in by_period.items():
         around = neighbours(groups)
         for group in groups:
             older, newer = around[group.folder]
-            extra = {"group": group, "level": level, "older_group": older, "newer_group": newer,
+            extra = {"group": label(group), "level": level, "older_group": label(older), "newer_group": label(newer),
                      "months": months_of.get(group.year, []) if level == "year" else []}
             yield from _listing(group.folder, "archive.html", group.articles, site, extra)
 
 
 def _taxonomies(site: Site, taxonomies: dict[str, list[Group]]) -> Iterator[Page]:
     for folder, groups in taxonomies.items():
-        label = TAXONOMIES[folder][0]
-        yield Page(f"{folder}/index.html", "terms.html", {"taxonomy": folder, "label": label, "groups": groups})
+        name = TAXONOMIES[folder][0]
+        yield Page(f"{folder}/index.html", "terms.html",
+                   {"taxonomy": folder, "label": name, "groups": [label(g) for g in groups]})
         for group in groups:
             yield from _listing(group.folder, "term.html", group.articles, site,
-                                {"group": group, "taxonomy": folder, "label": label})
+                                {"group": label(group), "taxonomy": folder, "label": name})
             yield from _feeds(Feed(group.folder, f"{group.name} | {site.config.site_title}",
                                    group.articles[: site.config.feed_size]))
 
