@@ -261,3 +261,67 @@ def test_paths_leaving_the_build_folder_or_claimed_twice_are_refused():
     for bad in (["../x"], ["/etc/x"], ["a/../../x"], ["a/b.html", "a//b.html"], ["x", "./x"]):
         with pytest.raises(writer.WriteError):
             writer.check_paths(bad)
+
+
+def _append(path: Path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+PATCHES: dict[str, Callable[[Path], None]] = {  # edits that leave the site's shape as it was
+    "native-body": _edit,
+    "markdown-body": lambda p: _append(p / "seeds/m03.md", "\nفقرة **جديدة** مع [رابط](https://example.com/).\n"),
+    "new-findings": lambda p: _append(p / "seeds/n05.txt", "\nقال \"نعم\" ثم قال \u202eمقلوب\u202c.\n"),
+    "two-files": lambda p: (_edit(p), _append(p / "seeds/n07.txt", "\nسطر.\n")),
+    "draft-body": lambda p: _append(p / "seeds/draft.md", "\nتعديل على المسودة.\n"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(PATCHES))
+def test_body_edits_take_the_patch_path_and_equal_a_clean_build(site: Path, tmp_path: Path, change: str,
+                                                                  monkeypatch: pytest.MonkeyPatch):
+    import newsgen.build
+    write_tree(site, {"seeds/draft.md": "---\ntitle: مسودة\ndate: 2025-03-03\ndraft: true\n---\n\nنص.\n"})
+    assert run(site)[0] == 0
+    slug_map = (site / "build/slug-map.json").read_bytes()
+    PATCHES[change](site)
+
+    def no_full_build(*args, **kwargs):
+        raise AssertionError("the full build ran")
+    with monkeypatch.context() as m:
+        m.setattr(newsgen.build, "load", no_full_build)
+        code, out, err = run(site)
+    assert code == 0, err
+    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map)
+    timeless = lambda text: re.sub(r" in [0-9.]+s", "", text)  # noqa: E731
+    assert timeless(run(site)[1]) == timeless(out)  # the summary (counts, findings) is the full build's
+    PATCHES["native-body"](site)  # a second patch over the first
+    assert run(site)[0] == 0
+    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map)
+
+
+@pytest.mark.parametrize("change", ["title", "date", "tags", "error", "added", "hand-deleted-page"])
+def test_other_edits_take_the_full_build(site: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch):
+    import newsgen.build
+    assert run(site)[0] == 0
+    slug_map = (site / "build/slug-map.json").read_bytes()
+    text = (site / "seeds/m03.md").read_text(encoding="utf-8")
+    edits = {
+        "title": lambda: write_tree(site, {"seeds/m03.md": text.replace("تقرير 3", "تقرير ثالث")}),
+        "date": lambda: write_tree(site, {"seeds/m03.md": text.replace("2025-04-04", "2025-04-05")}),
+        "tags": lambda: write_tree(site, {"seeds/m03.md": text.replace("tags: [سياسة, اقتصاد]", "tags: [سياسة]")}),
+        "error": lambda: write_tree(site, {"seeds/n04.txt": "no date line\n"}),
+        "added": lambda: write_tree(site, {"seeds/n99.txt": "date 2025-01-01 خبر\n\nنص.\n"}),
+        "hand-deleted-page": lambda: (_edit(site), (site / "build/archive/index.html").unlink()),
+    }
+    edits[change]()
+    calls = []
+    real = newsgen.build.load
+    monkeypatch.setattr(newsgen.build, "load", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    code, _, err = run(site)
+    assert calls, "the patch path ran"
+    if change == "error":
+        assert code == 1 and "n04.txt:1:" in err
+        return
+    assert code == 0, err
+    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map)

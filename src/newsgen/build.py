@@ -23,6 +23,7 @@ from newsgen.parallel import default_jobs
 from newsgen.search import BUNDLE, SearchError
 from newsgen.site import Publishing, Site, make_site
 from newsgen.slug import parse_slug_map, slug_map_json
+from newsgen.snapshot import Frame
 from newsgen.sources import Sources, load, same_clock, scan, thresholds
 from newsgen.store import ArticleStore
 from newsgen.writer import WriteError, roll_forward
@@ -57,7 +58,13 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> Report:
     if old is not None and _unchanged(old, sources, clock, config):
         return Report(**_expand(old.report), seconds=time.perf_counter() - started)
     jobs = options.jobs or default_jobs()
-    articles, known = load(config, sources, ArticleStore(folder, sources.load_key, trust=not options.clean), jobs)
+    store = ArticleStore(folder, sources.load_key, trust=not options.clean)
+    if old is not None and old.snapshot is not None and not options.strict:
+        from newsgen.patch import patch_build  # only article bodies changed: skip planning
+        patched = patch_build(config, sources, old, clock, store, folder, jobs)
+        if patched is not None:
+            return replace(patched, seconds=time.perf_counter() - started)
+    articles, known = load(config, sources, store, jobs)
     findings = tuple((a.source_id, f) for a in articles for f in a.findings)
     if options.strict:
         _fail_on_flags(config, articles)
@@ -73,9 +80,12 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> Report:
     base = Manifest(build_dir=str(config.build_dir), files={}, inputs_key=sources.inputs_key,
                     thresholds=thresholds(articles, NEWS_WINDOW), clock=clock.timestamp(), seeds=sources.seeds,
                     scanned_ns=sources.scanned_ns, report=_compact(summary))
+    shown = {a.source_id: a.slug for a in site.articles}
+    frame = Frame(sources.frame_key, {str(a.source): (a.source_id, shown.get(a.source_id)) for a in articles},
+                  tuple(a.source_id for a in articles), len(site.findings))
     try:
         done = publish(Job(config, folder, pages, extras, sources.static, sources.salt, known, jobs,
-                          options.progress), base, old)
+                          frame, options.progress), base, old)
     except (WriteError, SearchError) as exc:
         raise BuildFailed([NewsgenError(config.build_dir, None, str(exc))]) from None
     return Report(**summary, search_seconds=done.search.seconds if done.search else None,

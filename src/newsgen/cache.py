@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 JOURNAL, MANIFEST = "journal.json", "manifest.pickle"
-FORMAT = 6                   # bump when the layout of anything below changes
+FORMAT = 7                   # bump when the layout of anything below changes
 SHARDS = 64                  # article cache files: an edit rewrites one shard, not the whole cache
 RACY_NS = 2_000_000_000      # a file touched this close to the last scan is hashed again (racy-git rule)
 _DEPENDENCIES = ("jinja2", "markupsafe", "markdown-it-py", "babel", "hijridate", "python-bidi",
@@ -130,6 +130,7 @@ class Manifest:
     scanned_ns: int = 0
     search_key: str | None = None            # Pagefind bundle made for exactly these pages, or None
     report: dict[str, Any] = field(default_factory=dict)  # the Report fields of that build
+    snapshot: Any = None                     # newsgen.snapshot.Snapshot: the planned site
 
 
 def load_manifest(folder: Path, build_dir: Path) -> Manifest | None:

@@ -24,6 +24,7 @@ from newsgen.model import Output
 from newsgen.parallel import fork_map
 from newsgen.render import Renderer
 from newsgen.search import BUNDLE, SearchIndex, index_site
+from newsgen.snapshot import Frame, Snapshot, freeze, snapshot
 from newsgen.writer import Put, TreeTarget, UpdateTarget, apply_update, check_paths, new_tree, swap_in
 
 BODY_CACHE = 256   # article bodies a worker keeps: enough for the feeds that follow their articles
@@ -47,6 +48,7 @@ class Job:
     salt: bytes
     known: dict[str, tuple[Any, bytes]]   # source_id -> (article as parsed, its digest)
     jobs: int
+    frame: Frame                  # what the plan was made from, for the snapshot (newsgen.snapshot)
     progress: Callable[[int, int], None] | None = None   # (pages rendered, pages to render)
 
 
@@ -64,14 +66,16 @@ def _fresh(job: Job, base: Manifest, build_dir: Path) -> Published:
         (job.folder / MANIFEST).unlink(missing_ok=True)  # it described a build/ that is gone
         target = TreeTarget(staging)
         done = _render(job, list(range(len(job.pages))), target, None)
+        frozen = [done[p.path][2] for p in job.pages]
         done.update(_extras(job, target))
-        files = {rel: (mark, put.digest, put.stat) for rel, (mark, put) in done.items()}
+        files = {rel: (mark, put.digest, put.stat) for rel, (mark, put, _) in done.items()}
         search = index_site(staging, language=job.config.language) if job.config.search else None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     swap_in(staging, build_dir)
-    manifest = replace(base, files=files, search_key=_search_key(job.config, files) if search else None)
+    manifest = replace(base, files=files, search_key=_search_key(job.config, files) if search else None,
+                       snapshot=snapshot(job.frame, job.pages, frozen))
     write_atomic(job.folder / MANIFEST, manifest_bytes(manifest))
     return Published(files=len(files), rendered=len(job.pages), written=len(files), search=search)
 
@@ -83,6 +87,33 @@ def _update(job: Job, base: Manifest, old: Manifest | None, build_dir: Path) -> 
     before = old.files if old else {}
     todo = [i for i, (page, mark) in enumerate(zip(job.pages, marks))
             if mark is None or page.path not in known or before[page.path][0] != mark]
+    done = _stage(job, todo, marks, known, before, build_dir)
+    frozen = _frozen(job.pages, done, old.snapshot if old else None)
+    files = {p.path: before[p.path] for p in job.pages if p.path not in done}
+    deletes = sorted((set(before) if old else _tree(build_dir)) - set(files) - set(done))
+    return _apply(job, replace(base, snapshot=snapshot(job.frame, job.pages, frozen)), old, build_dir,
+                  files, done, deletes, known, len(todo))
+
+
+def patch(job: Job, base: Manifest, old: Manifest, todo: list[int], known: dict[str, bytes]) -> Published:
+    """Re-render pages `todo` of the planned site in `old.snapshot` (job.pages: the thawed pages,
+    in the same order, None for the others); everything else stays as the last build left it,
+    which `known` (newsgen.cache.intact: every file) vouches for."""
+    build_dir = job.config.build_dir
+    prints = Fingerprints(job.salt, job.known)
+    marks: list[bytes | None] = [None] * len(job.pages)
+    for i in todo:
+        marks[i] = prints.page(job.pages[i].path, job.pages[i].template, job.pages[i].context)
+    changed = [i for i in todo if marks[i] is None or job.pages[i].path not in known
+               or old.files[job.pages[i].path][0] != marks[i]]
+    done = _stage(job, changed, marks, known, old.files, build_dir)
+    files = {rel: entry for rel, entry in old.files.items() if rel not in done}
+    return _apply(job, replace(base, snapshot=old.snapshot), old, build_dir, files, done, [], known,
+                  len(changed))
+
+
+def _stage(job: Job, todo: list[int], marks: list, known: dict, before: dict, build_dir: Path) -> dict:
+    """Render pages `todo` and the extras into a fresh stage folder: path -> (mark, Put, frozen)."""
     stage = job.folder / f"stage-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
@@ -93,17 +124,44 @@ def _update(job: Job, base: Manifest, old: Manifest | None, build_dir: Path) -> 
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    files = {p.path: before[p.path] for p in job.pages if p.path not in done}
+    return done
+
+
+def _frozen(pages: list[Any], done: dict, old: Snapshot | None) -> list[tuple[bytes, tuple[str, ...]]]:
+    """Each page's frozen context: made while rendering, else the last build's (an unchanged
+    fingerprint means an equal context), else made here."""
+    where = {path: n for n, path in enumerate(old.paths)} if old else {}
+    shown: dict[int, list[str]] = {}
+    for source_id, numbers in (old.deps.items() if old else ()):
+        for n in numbers:
+            shown.setdefault(n, []).append(source_id)
+    result = []
+    for page in pages:
+        entry = done.get(page.path)
+        if entry is not None and entry[2] is not None:
+            result.append(entry[2])
+        elif page.path in where:
+            n = where[page.path]
+            result.append((old.contexts[n], tuple(sorted(shown.get(n, ())))))
+        else:
+            result.append(freeze(page.context))
+    return result
+
+
+def _apply(job: Job, manifest: Manifest, old: Manifest | None, build_dir: Path, files: dict, done: dict,
+           deletes: list[str], known: dict, rendered: int) -> Published:
+    """Journal and apply the staged files; then the search index when the pages it covers changed."""
+    before = old.files if old else {}
+    stage = job.folder / f"stage-{os.getpid()}"
     moves = []
-    for rel, (mark, put) in done.items():
+    for rel, (mark, put, _) in done.items():
         moves += [(put.staged, rel)] if put.staged else []
         files[rel] = (mark, put.digest, put.stat or _signature(known, before, build_dir, rel))
-    deletes = sorted((set(before) if old else _tree(build_dir)) - set(files))
     if not job.config.search and (build_dir / BUNDLE).exists():
         deletes.append(BUNDLE)
     key = _search_key(job.config, files) if job.config.search else None
     stale_index = key is not None and (old is None or old.search_key != key or not (build_dir / BUNDLE).is_dir())
-    manifest = replace(base, files=files, search_key=None if stale_index else key)
+    manifest = replace(manifest, files=files, search_key=None if stale_index else key)
     apply_update(job.folder / JOURNAL, build_dir, stage, moves, deletes, job.folder / MANIFEST,
                  manifest_bytes(manifest))
     search = None
@@ -114,11 +172,12 @@ def _update(job: Job, base: Manifest, old: Manifest | None, build_dir: Path) -> 
         # copy of 10,000 page folders to index instead would cost more than the build itself).
         search = index_site(build_dir, language=job.config.language)
         write_atomic(job.folder / MANIFEST, manifest_bytes(replace(manifest, search_key=key)))
-    return Published(files=len(files), rendered=len(todo), written=len(moves), search=search)
+    return Published(files=len(files), rendered=rendered, written=len(moves), search=search)
 
 
 def _render(job: Job, todo: list[int], target: Any, marks: list[bytes | None] | None) -> dict[str, Any]:
-    """Render pages `todo` (workers when many); the first failing page in plan order is reported."""
+    """Render pages `todo` (workers when many): path -> (mark, Put, frozen context); the first
+    failing page in plan order is reported."""
     task = _RenderTask(job.config, job.pages, todo, target, None if marks else Fingerprints(job.salt, job.known))
     task.warm({job.pages[i].template for i in todo})
     done, errors = {}, []
@@ -126,8 +185,8 @@ def _render(job: Job, todo: list[int], target: Any, marks: list[bytes | None] | 
         if problem is not None:
             errors.append((todo[n], problem))
             continue
-        mark, put = result
-        done[job.pages[todo[n]].path] = (marks[todo[n]] if marks else mark, put)
+        mark, put, frozen = result
+        done[job.pages[todo[n]].path] = (marks[todo[n]] if marks else mark, put, frozen)
         if job.progress is not None:
             job.progress(len(done) + len(errors), len(todo))
     if errors:
@@ -139,9 +198,9 @@ def _extras(job: Job, target: Any) -> dict[str, Any]:
     """The records and static files, written here: they are few."""
     done = {}
     for n, output in enumerate(job.extras):
-        done[output.path] = (None, target.put(-1 - n, output.path, output.data))
+        done[output.path] = (None, target.put(-1 - n, output.path, output.data), None)
     for n, (rel, source, _) in enumerate(job.static):
-        done[rel] = (None, target.put(-1 - len(job.extras) - n, rel, source.read_bytes()))
+        done[rel] = (None, target.put(-1 - len(job.extras) - n, rel, source.read_bytes()), None)
     return done
 
 
@@ -170,7 +229,7 @@ class _RenderTask:
         except NewsgenError as exc:  # does not survive pickling: send its parts
             return None, (str(exc.path), exc.line, exc.message)
         mark = self.prints.page(page.path, page.template, page.context) if self.prints else None
-        return (mark, self.target.put(n, output.path, output.data)), None
+        return (mark, self.target.put(n, output.path, output.data), freeze(page.context)), None
 
 
 class _BoundedRenderer(Renderer):

@@ -32,6 +32,7 @@ class Sources:
     salt: bytes        # what every page depends on: newsgen's code, the template set, the config
     load_key: bytes    # what every parsed article depends on: newsgen's code, time zone, seeds folder
     inputs_key: bytes  # all inputs and options: an equal key and clock mean an equal site
+    frame_key: bytes   # the same, but for the contents of the seed files (newsgen.patch)
 
 
 def scan(config: Config, options: Any, manifest: Manifest | None) -> Sources:
@@ -45,13 +46,16 @@ def scan(config: Config, options: Any, manifest: Manifest | None) -> Sources:
     salt = digest(b"page\0" + code + files_digest(templates)
                   + repr(replace(config, build_dir=Path())).encode("utf-8", "surrogatepass"))
     load_key = digest(f"article\0{config.timezone}\0{config.seeds_dir}\0".encode("utf-8", "surrogateescape") + code)
-    h = hashlib.sha1(salt + load_key)
-    h.update(repr((options.publishing, options.strict)).encode())
-    for key in sorted(seeds):  # os.walk's order is the file system's: not part of the site
-        h.update(key.encode("utf-8", "surrogateescape") + b"\0" + seeds[key][1])
+    frame = hashlib.sha1(salt + load_key)
+    frame.update(repr((options.publishing, options.strict)).encode())
     for rel, _, content in static:
-        h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + content)
-    return Sources(seeds, scanned_ns, static, salt, load_key, h.digest())
+        frame.update(rel.encode("utf-8", "surrogateescape") + b"\0" + content)
+    h = frame.copy()
+    for key in sorted(seeds):  # os.walk's order is the file system's: not part of the site
+        name = key.encode("utf-8", "surrogateescape") + b"\0"
+        frame.update(name)
+        h.update(name + seeds[key][1])
+    return Sources(seeds, scanned_ns, static, salt, load_key, h.digest(), frame.digest())
 
 
 def thresholds(articles: tuple[Article, ...], window: Any) -> tuple[float, ...]:

@@ -65,14 +65,18 @@ class ArticleStore:
         self._keep.setdefault(number, {})[key] = (blob, mark)
         self._new.add(number)
 
-    def save(self) -> None:
+    def save(self, *, prune: bool = True) -> None:
         """Rewrite the shards that gained or lost entries, and drop the folders of other load keys
-        (an older newsgen's articles)."""
+        (an older newsgen's articles). prune=False: keep the entries this build did not look up
+        (a patch build looks up only the articles it shows)."""
         for other in self.root.iterdir() if self.root.is_dir() else ():
             if other != self.folder:
                 shutil.rmtree(other, ignore_errors=True)
-        for number in sorted(self._new | {n for n, stale in self._read.items() if stale}):
-            keep = self._keep.get(number, {})
+        changed = self._new if not prune else self._new | {n for n, stale in self._read.items() if stale}
+        for number in sorted(changed):
+            if not prune and number not in self._read:
+                self._read[number] = self._load(number)
+            keep = self._keep.get(number, {}) if prune else {**self._read.get(number, {}), **self._keep.get(number, {})}
             write_atomic(self.folder / f"{number:02d}.pickle", pickle.dumps(keep, protocol=pickle.HIGHEST_PROTOCOL))
         self._read.clear()
         self._keep.clear()
