@@ -112,6 +112,7 @@ def make_env(config: Config) -> jinja2.Environment:
                                               style=config.date_style))
     hijri_day = _memo(lambda day: hijri_date(day, digits=config.digits) if config.hijri else None)
     article_url = _per_article(lambda article: base_path + quote(article_path(article), safe="/-"))
+    env.globals["fragment"] = _fragments(env)
     env.filters.update(
         url=_memo(lambda path: base_path + quote(str(path), safe="/-._~")),
         abs_url=_memo(lambda path: config.site_url + quote(str(path), safe="/-._~")),
@@ -143,6 +144,21 @@ def _memo(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
             result = made[value] = function(value)
             return result
     return cached
+
+
+def _fragments(env: jinja2.Environment) -> Callable[[str, Any], Markup]:
+    """`fragment("article_item", article)`: a macro of _macros.html rendered once per build for each
+    article or date, as every page that lists it shows the same markup (an article is listed on
+    ~10 pages). Only for macros whose output depends on their one argument alone."""
+    made: dict[tuple[str, Any], Markup] = {}
+
+    def fragment(name: str, value: Any) -> Markup:
+        key = (name, value.source_id if isinstance(value, Article) else value)
+        html = made.get(key)
+        if html is None:
+            html = made[key] = getattr(env.get_template("_macros.html").module, name)(value)
+        return html
+    return fragment
 
 
 def _per_article(function: Callable[[Article], str]) -> Callable[[Article], str]:
