@@ -17,7 +17,7 @@ from typing import Any
 from newsgen.cache import Manifest, Signature, all_files, code_key, content_digests, digest, files_digest
 from newsgen.config import Config
 from newsgen.errors import BuildFailed, NewsgenError
-from newsgen.loader import article_paths, read_article
+from newsgen.loader import article_paths, parse_article
 from newsgen.model import Article
 from newsgen.parallel import fork_map
 from newsgen.store import ArticleStore, from_blob, to_blob
@@ -119,14 +119,14 @@ class _Parse:
         """(the article pickled for the pipe and the cache, its digest, a problem, the bytes' digest)."""
         path = self.paths[n]
         try:
-            article = read_article(path, self.seeds_dir, self.tz)
+            data = path.read_bytes()  # once: parsed, and hashed for the cache key
+        except OSError as exc:
+            return None, b"", (str(path), None, f"cannot read the file: {exc.strerror or exc}"), None
+        try:
+            article = parse_article(data, path, path.relative_to(self.seeds_dir.parent).as_posix(), self.tz)
         except NewsgenError as exc:  # NewsgenError does not survive pickling: send its parts
             return None, b"", (str(exc.path), exc.line, exc.message), None
         blob = to_blob(article)
         # The article's digest, for page fingerprints: equal bytes mean an equal article (pickle
         # can be read back), and hashing them is ten times cheaper than walking the fields.
-        mark = digest(blob)
-        try:
-            return blob, mark, None, digest(path.read_bytes())
-        except OSError:
-            return blob, mark, None, None
+        return blob, digest(blob), None, digest(data)
