@@ -9,7 +9,7 @@ import re
 
 from newsgen.chars import BIDI_CONTROL_RE, BIDI_CONTROLS, MARKS as BIDI_MARKS
 from newsgen.model import FLAG, Finding
-from newsgen.rulekit import Doc, Step, char_set, line_starts
+from newsgen.rulekit import Doc, Step, char_set, line_starts, triggered_by
 
 # E4: UTF-8 that was read as cp1256 (spec regex) or as Latin-1/cp1252.
 _CP1256_MOJIBAKE = re.compile(
@@ -55,6 +55,7 @@ def _cp1256_suspect(text: str, doc: Doc) -> bool:
     return any("\u0637" + c in text or "\u0638" + c in text for c in doc.chars(text) & _CP1256_TRIGGER)
 
 
+@triggered_by(_CP1256_TRIGGER | _LATIN1_TRIGGER)
 def mojibake(text: str, doc: Doc) -> Step:
     """E4: repair UTF-8 read as cp1256 (strict round trip) or as Latin-1 (ftfy, spec config)."""
     if _cp1256_suspect(text, doc) and (m := _CP1256_MOJIBAKE.search(text)):
@@ -73,6 +74,7 @@ def mojibake(text: str, doc: Doc) -> Step:
     return Step(text)
 
 
+@triggered_by(_BREAK_CHARS)
 def line_endings(text: str, doc: Doc) -> Step:
     """E5: CRLF, CR, NEL, LS to LF; PS to a blank line. NEL counts as a C1 control (flagged)."""
     if not doc.has_any(text, _BREAK_CHARS):
@@ -84,6 +86,7 @@ def line_endings(text: str, doc: Doc) -> Step:
     return Step(_BREAKS.sub(lambda m: "\n\n" if m.group() == "\u2029" else "\n", text), found)
 
 
+@triggered_by(_CONTROL_CHARS)
 def controls(text: str, doc: Doc) -> Step:
     """E5: remove C0 (but TAB, LF), DEL and C1; flag C1, which usually means mojibake."""
     if not doc.has_any(text, _CONTROL_CHARS):
@@ -122,6 +125,7 @@ def _unpaired(line: str) -> int:
     return stray + len(stack)
 
 
+@triggered_by(_BIDI_CHARS)
 def bidi_controls(text: str, doc: Doc) -> Step:
     """B1-B3 remove every bidi control; B4 flags overrides and unbalanced paragraphs."""
     if not doc.has_any(text, _BIDI_CHARS):

@@ -9,7 +9,7 @@ import unicodedata
 from itertools import chain
 
 from newsgen.model import INFO
-from newsgen.rulekit import FORMS_CLASS, Doc, Step, char_set
+from newsgen.rulekit import FORMS_CLASS, Doc, Step, char_set, triggered_by
 
 _SUFFIXES = {"ISOLATED FORM": "S", "INITIAL FORM": "I", "MEDIAL FORM": "M", "FINAL FORM": "F"}
 _WORD_LIGATURES = range(0xFDF0, 0xFDFE)      # P3: kept for display, except U+FDF2
@@ -59,6 +59,7 @@ def _band(count: int) -> str:
     return "stray" if count == 1 else "partial" if count < 5 else "reshaped"
 
 
+@triggered_by(FORM_CHARS)
 def positional_forms(text: str, doc: Doc) -> Step:
     """P1: positional forms to base letters (harakat forms to bare marks). Reports P1-P3 together."""
     if not doc.has_any(text, FORM_CHARS):
@@ -73,6 +74,7 @@ def positional_forms(text: str, doc: Doc) -> Step:
     return Step(_P1_RE.sub(lambda m: P1_MAP[ord(m.group())], text), (finding,))
 
 
+@triggered_by(_P2_CHARS)
 def lam_alef(text: str, doc: Doc) -> Step:
     """P2: lam-alef ligatures to lam + alef; safe only because V ran first."""
     if not doc.has_any(text, _P2_CHARS):
@@ -80,6 +82,7 @@ def lam_alef(text: str, doc: Doc) -> Step:
     return Step(_P2_RE.sub(lambda m: P2_MAP[ord(m.group())], text))
 
 
+@triggered_by(frozenset("\ufdf2"))
 def allah_ligature(text: str, doc: Doc) -> Step:
     """P3: U+FDF2 is a shaping artefact of arabic_reshaper; the other word ligatures stay."""
     if "\ufdf2" not in doc.chars(text):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from newsgen import controls, forms, punctuation, textrules, visual
 from newsgen.model import Finding
-from newsgen.rulekit import ORDERS, Doc, Rule, Step, rare_chars
+from newsgen.rulekit import ORDERS, Doc, Rule, Step, rare_chars, space_pairs
 
 __all__ = ["Normalized", "RULES", "Doc", "Step", "Rule", "get_rule", "normalize"]
 
@@ -57,10 +57,16 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("W2-paragraphs", textrules.paragraphs),        # last: earlier findings keep source lines
 )
 _NAMES = frozenset(name for name, _ in RULES)
-# Rules whose output may hold rare characters its input did not (Doc.rare must stay a superset).
-# The other rules only delete characters or add common ones (LF, space, ، ؛ ؟ “, brackets).
-_RESCAN = frozenset({"E4-mojibake", "P1-positional-forms", "P2-lam-alef", "P3-allah-ligature",
-                     "N1-nfc", "N1-nfc-final", "D1-digits"})
+# (name, rule, trigger, idle): normalize() skips a rule without calling it when the text holds
+# none of its trigger characters, or when its idle test holds (rulekit.triggered_by, idle_when).
+_STEPS = tuple((name, rule, getattr(rule, "trigger", None), getattr(rule, "idle", None)) for name, rule in RULES)
+# Rules whose output holds no rare character and no space pair its input did not: after the
+# others, a changed text is scanned again (Doc.rare and Doc.pairs must stay supersets).
+_KEEPS_SCAN = frozenset({"U3-quotes", "W2-paragraphs"})
+# N1-final repeats N1, which is idempotent: it has nothing to do while the text is what N1 left,
+# or was changed since only by rules that never put a mark next to another (U3 swaps ” for “).
+_KEEPS_NFC = frozenset({"U3-quotes"})
+_MOJIBAKE_TRIGGER: frozenset[str] = controls.mojibake.trigger   # type: ignore[attr-defined]
 
 
 def _check_names(names: Iterable[str]) -> frozenset[str]:
@@ -76,20 +82,33 @@ def get_rule(name: str) -> Rule:
     return dict(RULES)[name]
 
 
+def _scanned(text: str, first_line: int, order: str | None) -> Doc:
+    return Doc(first_line=first_line, order=order, rare=rare_chars(text), pairs=space_pairs(text))
+
+
 def _run(text: str, doc: Doc, skip: frozenset[str]) -> tuple[str, Doc, list[Finding], bool]:
     """One pass of RULES: (text, final doc, findings, whether V1/V2 called the text visual)."""
     findings: list[Finding] = []
     visual = False
-    for name, rule in RULES:
-        if name in skip:
+    rare = doc.chars(text)
+    nfc = None   # the text as N1 left it, carried over changes that keep it NFC
+    for name, rule, trigger, idle in _STEPS:
+        if (trigger is not None and trigger.isdisjoint(rare)) or name in skip:
+            continue
+        if name == "N1-nfc-final" and text is nfc or idle and idle(text, doc):
+            nfc = text if name == "N1-nfc" else nfc
             continue
         step: Step = rule(text, doc)
-        if name in _RESCAN and step.text is not text and step.text != text:
-            doc = replace(doc, rare=rare_chars(step.text))
+        if name == "N1-nfc" or text is nfc and name in _KEEPS_NFC:
+            nfc = step.text
+        if step.text is not text and name not in _KEEPS_SCAN and step.text != text:
+            doc = _scanned(step.text, doc.first_line, doc.order)
+            rare = doc.chars(step.text)
         text = step.text
-        findings.extend(step.findings)
+        if step.findings:
+            findings.extend(step.findings)
         if step.order is not None:
-            doc = replace(doc, order=step.order)
+            doc = Doc(first_line=doc.first_line, order=step.order, rare=doc.rare, pairs=doc.pairs)
             visual = visual or step.order == "visual"
     return text, doc, findings, visual
 
@@ -98,7 +117,8 @@ def _settles(text: str, doc: Doc, skip: frozenset[str], visual: bool) -> bool:
     """Would another pass leave `text` alone? Two things can change on a second pass: a mojibake
     sequence that controls had split (joined by B/W removals), and a visual line whose restoration
     depended on characters removed later. The first is tested directly, the second by rerunning."""
-    mojibake = "E4-mojibake" not in skip and controls.mojibake(text, doc).text != text
+    mojibake = ("E4-mojibake" not in skip and doc.has_any(text, _MOJIBAKE_TRIGGER)
+                and controls.mojibake(text, doc).text != text)
     return not (mojibake or visual)
 
 
@@ -112,8 +132,8 @@ def normalize(text: str, *, order: str | None = None, first_line: int = 1,
     """
     if order is not None and order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS} or None, not {order!r}")
-    skip = _check_names(disable)
-    text, doc, findings, visual = _run(text, Doc(first_line=first_line, order=order, rare=rare_chars(text)), skip)
+    skip = _check_names(disable) if disable else frozenset()
+    text, doc, findings, visual = _run(text, _scanned(text, first_line, order), skip)
     decided = doc.order or "undecided"
     # O3: rerun until nothing changes (rare: mojibake or visual text only). A title whose order was
     # given is not reversed twice: its reruns see "logical" once it has been restored.
@@ -121,8 +141,7 @@ def normalize(text: str, *, order: str | None = None, first_line: int = 1,
     for _ in range(3):
         if _settles(text, doc, skip, visual and order is None):
             break
-        more_text, doc, more, visual = _run(text, Doc(first_line=first_line, order=again_order,
-                                                      rare=rare_chars(text)), skip)
+        more_text, doc, more, visual = _run(text, _scanned(text, first_line, again_order), skip)
         if more_text == text:
             break
         text = more_text

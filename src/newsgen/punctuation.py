@@ -2,21 +2,27 @@
 from __future__ import annotations
 
 import re
+from itertools import compress, count, repeat
+from operator import mod, ne
 
 from newsgen.model import FLAG, Finding
-from newsgen.rulekit import LETTERS, MARKS, Doc, Step, char_set
+from newsgen.rulekit import CLOSING_PUNCT, LETTERS, MARKS, Doc, Step, char_set, idle_when, matches_at, triggered_by
 
 # U1: a Latin , ; ? after an Arabic letter or mark (spaces may come between).
 _U1_PUNCT = re.compile("[,;?]")
 _LETTER_CHARS = char_set(LETTERS)
 _SCRIPT_CHARS = _LETTER_CHARS | char_set(MARKS)
 _ARABIC_PUNCT = {"?": "\u061f", ",": "\u060c", ";": "\u061b"}
+_U1_CHARS = frozenset(_ARABIC_PUNCT)
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-# U2: one literal-first pattern per character, tried only when its pair of characters occurs.
-_SPACE_BEFORE = tuple((" " + c, re.compile(" +" + re.escape(c)), c) for c in "\u060c\u061b\u061f!.:,;)]}\u00bb")
-_ANY_SPACE_BEFORE = re.compile(" [\u060c\u061b\u061f!.:,;)\\]}\u00bb]")
+# U2: one literal-first pattern per character, tried only when its pair of characters occurs
+# (Doc.pairs holds every " x" with x closing punctuation; the opening brackets and ؛ are rare).
+_SPACE_BEFORE = tuple((" " + c, re.compile(" +" + re.escape(c)), c) for c in CLOSING_PUNCT)
 _SPACE_AFTER = tuple((c + " ", re.compile(re.escape(c) + " +"), c) for c in "([{\u00ab")
-_NO_SPACE_AFTER_COMMA = tuple(re.compile(c + "(?=[^\\W\\d_])") for c in "\u060c\u061b")
+_SPACE_BEFORE_PAIRS = frozenset(pair for pair, _, _ in _SPACE_BEFORE)
+_OPENERS = frozenset(char for _, _, char in _SPACE_AFTER)
+_COMMA_LETTER = re.compile("\u060c(?=[^\\W\\d_])")
+_SEMICOLON_LETTER = re.compile("\u061b(?=[^\\W\\d_])")
 # U3: which curly mark opens quotes in this document (AFP/English “…” or CLDR ar ”…“)? A mark is in
 # an opening slot after whitespace or an opening bracket/dash, in a closing slot before whitespace
 # or punctuation. Literal-first patterns, matched on "\n" + text + "\n" so edges need no anchors.
@@ -25,7 +31,7 @@ _CLOSES = "[\\s.,:;!?\u060c\u061b\u061f)\\]}\u00bb\u2026\u2013\u2014-]"
 _ENGLISH = (re.compile(f"\u201c(?=\\S)(?<={_OPENS}\u201c)"), re.compile(f"\u201d(?={_CLOSES})(?<=\\S\u201d)"))
 _CLDR = (re.compile(f"\u201d(?=\\S)(?<={_OPENS}\u201d)"), re.compile(f"\u201c(?={_CLOSES})(?<=\\S\u201c)"))
 _MISQUOTE = re.compile(f"\u0640\u201d(?=[{LETTERS}])(?<=[{LETTERS}{MARKS}]\u0640\u201d)")
-_QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb'
+_GUILLEMETS = frozenset("\u00ab\u00bb")
 
 
 def _in_url(text: str) -> list[tuple[int, int]]:
@@ -34,9 +40,10 @@ def _in_url(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _URL.finditer(text)]
 
 
+@triggered_by(frozenset(",;?"))
 def arabic_punctuation(text: str, doc: Doc) -> Step:
     """U1: Latin , ; ? in Arabic context to ، ؛ ؟; never inside URLs or numbers (1,5)."""
-    if "," not in text and ";" not in text and "?" not in text:
+    if not doc.has_any(text, _U1_CHARS):
         return Step(text)
     urls = _in_url(text)
 
@@ -55,18 +62,27 @@ def arabic_punctuation(text: str, doc: Doc) -> Step:
     return Step(_U1_PUNCT.sub(swap, text))
 
 
+def _spaced_right(text: str, doc: Doc) -> bool:
+    rare = doc.chars(text)
+    return (_SPACE_BEFORE_PAIRS.isdisjoint(doc.spaced(text)) and _OPENERS.isdisjoint(rare)
+            and ("\u060c" not in text or not _COMMA_LETTER.search(text))
+            and ("\u061b" not in rare or not _SEMICOLON_LETTER.search(text)))
+
+
+@idle_when(_spaced_right)
 def spacing(text: str, doc: Doc) -> Step:
     """U2: no space before closing punctuation, none after an opening bracket, one after ، ؛."""
-    if _ANY_SPACE_BEFORE.search(text):
-        for pair, regex, char in _SPACE_BEFORE:
-            if pair in text:
-                text = regex.sub(char, text)
-    for pair, regex, char in _SPACE_AFTER:
-        if char in text and pair in text:   # one-character test first: it is much faster
+    pairs, rare = doc.spaced(text), doc.chars(text)
+    for pair, regex, char in _SPACE_BEFORE:   # removing spaces before one mark adds no pair
+        if pair in pairs:
             text = regex.sub(char, text)
-    for regex, char in zip(_NO_SPACE_AFTER_COMMA, "\u060c\u061b"):
-        if char in text:
-            text = regex.sub(char + " ", text)
+    for pair, regex, char in _SPACE_AFTER:
+        if char in rare and pair in text:
+            text = regex.sub(char, text)
+    if "\u060c" in text:
+        text = _COMMA_LETTER.sub("\u060c ", text)
+    if "\u061b" in rare:
+        text = _SEMICOLON_LETTER.sub("\u061b ", text)
     return Step(text)
 
 
@@ -78,25 +94,46 @@ def _opens_with_201c(text: str) -> bool:
 
 
 def _unbalanced(text: str, doc: Doc) -> list[Finding]:
-    """Lines (paragraphs) whose quotation marks do not pair up. Only the kinds present are counted."""
+    """Lines (paragraphs) whose quotation marks do not pair up. Only the kinds present are counted,
+    per line with map() and compared with compress(): C loops, no Python loop over the lines."""
     lines = text.split("\n")
+    numbers = list(compress(count(), lines))   # empty lines hold no quotes: count the others only
+    lines = list(filter(None, lines))
     bad: set[int] = set()
-    for o, c in (("\u201c", "\u201d"), ("\u00ab", "\u00bb")):
-        if o in text or c in text:
-            bad.update(i for i, line in enumerate(lines) if line.count(o) != line.count(c))
+    kinds = [("\u201c", "\u201d")] + ([("\u00ab", "\u00bb")] if doc.has_any(text, _GUILLEMETS) else [])
+    for o, c in kinds:
+        opened, closed = list(map(str.count, lines, repeat(o))), list(map(str.count, lines, repeat(c)))
+        if opened != closed:
+            bad.update(compress(numbers, map(ne, opened, closed)))
     if '"' in text:
-        bad.update(i for i, line in enumerate(lines) if line.count('"') % 2)
+        bad.update(compress(numbers, map(mod, map(str.count, lines, repeat('"')), repeat(2))))
     return [Finding(code="quotes-unbalanced", rule="U3", severity=FLAG, line=doc.first_line + i,
                     message="quotation marks do not pair up in this paragraph") for i in sorted(bad)]
 
 
+def _unquoted(text: str, doc: Doc) -> bool:
+    return '"' not in text and "\u201c" not in text and "\u201d" not in text and not doc.has_any(text, _GUILLEMETS)
+
+
+def _with_openers(text: str, spots: list[int]) -> str:
+    """`text` with the ” at each of `spots` turned into “ (what _MISQUOTE.sub would do)."""
+    parts, last = [], 0
+    for spot in spots:
+        parts += (text[last:spot], "\u201c")
+        last = spot + 1
+    return "".join(parts) + text[last:]
+
+
+@idle_when(_unquoted)
 def quotes(text: str, doc: Doc) -> Step:
     """U3: styles are kept; `بـ”كلمة` becomes `بـ“كلمة` in a “…” document; unbalanced quotes are flagged."""
-    if not any(q in text for q in _QUOTE_CHARS):
+    if _unquoted(text, doc):
         return Step(text)
     found: list[Finding] = []
-    if "\u0640\u201d" in text and _MISQUOTE.search(text) and _opens_with_201c(text):
+    # The kashida is rare: str.find jumps from one to the next (memchr) instead of a regex scan.
+    spots = [m.start() + 1 for m in matches_at(_MISQUOTE, text, "\u0640")] if "\u0640" in doc.chars(text) else []
+    if spots and _opens_with_201c(text):
         found = [doc.finding("quote-fixed", "U3", "closing mark ” used as opener after ـ: now “",
-                             text=text, pos=m.start() + 1) for m in _MISQUOTE.finditer(text)]
-        text = _MISQUOTE.sub("\u0640\u201c", text)
+                             text=text, pos=spot) for spot in spots]
+        text = _with_openers(text, spots)
     return Step(text, tuple(found + _unbalanced(text, doc)))

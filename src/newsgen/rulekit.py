@@ -18,6 +18,8 @@ LETTERS = ARABIC_LETTER_CLASS + "\u0620\u066e\u066f\u0750-\u077f\u08a0-\u08c9"
 MARKS = ARABIC_MARKS_CLASS
 # Positional presentation forms live in these two blocks (spec P1, V1).
 FORMS_CLASS = "\ufb50-\ufdff\ufe70-\ufefc"
+# U2: punctuation that takes no space before it.
+CLOSING_PUNCT = "\u060c\u061b\u061f!.:,;)]}\u00bb"
 
 ORDERS = ("logical", "visual", "undecided")
 # T2: a mark at line start or after whitespace (it would sit on a dotted circle).
@@ -25,12 +27,25 @@ ORPHAN_MARKS_RE = re.compile(f"(?:^|(?<=\\s))[{MARKS}]+", re.M)
 
 # Characters of ordinary Arabic copy that no rule's fast path looks for. Everything else is
 # "rare": rules skip their work when none of their characters is among a text's rare ones.
-_COMMON_RUNS = re.compile("[\n -~\u0621-\u063a\u0641-\u064a\u060c\u061b\u061f\u201c\u201d\u2013\u00ab\u00bb]+")
+# Left out on purpose, so that a set test finds them: U1's , ; ? and U2's ( [ { « ؛ (and U3's »).
+_COMMON_ASCII = "".join(re.escape(chr(c)) for c in range(0x20, 0x7F) if chr(c) not in ",;?([{")
+_COMMON_RUNS = re.compile(f"[\n{_COMMON_ASCII}\u0621-\u063a\u0641-\u064a\u060c\u061f\u201c\u201d\u2013]+")
+# What follows a space or a line break, where W2 (spaces), U2 (space before punctuation) or T2
+# (orphan marks) has work to do. One regex pass each; clean copy has no match at all.
+# A space after a space is looked for apart: matched here, it would hide a pair it starts.
+_AFTER_SPACE = re.compile(f" [\n{re.escape(CLOSING_PUNCT)}{MARKS}]")
+_AFTER_BREAK = re.compile(f"\n[ {MARKS}]")
 
 
 def rare_chars(text: str) -> frozenset[str]:
     """The distinct uncommon characters of `text` (one regex pass; a set of the whole text is slower)."""
     return frozenset(_COMMON_RUNS.sub("", text))
+
+
+def space_pairs(text: str) -> frozenset[str]:
+    """The distinct pairs (a space or LF, then a space, LF, closing punctuation or mark) in `text`."""
+    pairs = frozenset(_AFTER_SPACE.findall(text)).union(_AFTER_BREAK.findall(text))
+    return pairs | {"  "} if "  " in text else pairs
 
 
 def char_set(*ranges: str) -> frozenset[str]:
@@ -51,10 +66,16 @@ class Doc:
     # A superset of rare_chars(text), kept by normalize() so each rule's fast path is a set test;
     # None: computed from the text on demand (a rule called on its own).
     rare: frozenset[str] | None = None
+    # A superset of space_pairs(text), kept like `rare`; None: computed on demand.
+    pairs: frozenset[str] | None = None
 
     def chars(self, text: str) -> frozenset[str]:
         """The rare characters `text` may hold (a superset of rare_chars(text))."""
         return self.rare if self.rare is not None else rare_chars(text)
+
+    def spaced(self, text: str) -> frozenset[str]:
+        """The space pairs `text` may hold (a superset of space_pairs(text))."""
+        return self.pairs if self.pairs is not None else space_pairs(text)
 
     def has_any(self, text: str, chars: frozenset[str]) -> bool:
         """Might `text` hold one of `chars` (all of them rare)? False means certainly not."""
@@ -81,22 +102,68 @@ class Step(NamedTuple):
 Rule = Callable[[str, Doc], Step]
 
 
+def triggered_by(chars: frozenset[str]) -> Callable[[Rule], Rule]:
+    """Mark a rule that changes and reports nothing unless its text holds one of `chars` (all rare).
+    normalize() then skips it with one set test, without the call; the rule still checks itself."""
+    def mark(rule: Rule) -> Rule:
+        rule.trigger = frozenset(chars)   # type: ignore[attr-defined]
+        return rule
+    return mark
+
+
+def idle_when(test: Callable[[str, Doc], bool]) -> Callable[[Rule], Rule]:
+    """Mark a rule that changes and reports nothing when `test(text, doc)` holds (its fast path).
+    normalize() then calls the test alone, which spares the rule's call and its Step."""
+    def mark(rule: Rule) -> Rule:
+        rule.idle = test   # type: ignore[attr-defined]
+        return rule
+    return mark
+
+
+def positions(text: str, char: str) -> list[int]:
+    """Offsets of every `char` in `text` (str.find skips ahead at C speed)."""
+    found = []
+    pos = text.find(char)
+    while pos != -1:
+        found.append(pos)
+        pos = text.find(char, pos + 1)
+    return found
+
+
+def matches_at(regex: re.Pattern[str], text: str, char: str, tries: int = 16) -> list[re.Match[str]]:
+    """regex.finditer(text), for a regex that only matches at `char`, a character the text holds
+    few of: str.find jumps to each (memchr) where SRE steps through every character. After
+    `tries` such jumps SRE scans the rest itself."""
+    found = []
+    pos = text.find(char)
+    while pos != -1:
+        if not tries:
+            return found + list(regex.finditer(text, pos))
+        tries -= 1
+        if match := regex.match(text, pos):
+            found.append(match)
+            pos = text.find(char, match.end())
+        else:
+            pos = text.find(char, pos + 1)
+    return found
+
+
 def line_starts(text: str) -> list[int]:
     """Offsets of every line start, for rules that report per line."""
-    starts = [0]
-    pos = text.find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
+    return [0, *(pos + 1 for pos in positions(text, "\n"))]
 
 
-_MARK_CHARS = char_set(MARKS)
+MARK_CHARS = char_set(MARKS)
 _SPACE_CHARS = char_set("\t\n\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000")
 
 
 def orphans_possible(text: str, doc: Doc) -> bool:
-    """Some mark sits at the start or right after a whitespace character (cheap substring tests)."""
+    """Some mark may sit at the start or right after a whitespace character (set tests first)."""
     rare = doc.chars(text)
+    marks = rare & MARK_CHARS
+    if not marks:
+        return False
+    if rare.isdisjoint(_SPACE_CHARS):   # only spaces and LF: the space pairs tell
+        return text[:1] in marks or any(pair[1] in marks for pair in doc.spaced(text))
     before = (rare & _SPACE_CHARS) | {" ", "\n"}
-    return any(text.startswith(m) or any(w + m in text for w in before) for m in rare & _MARK_CHARS)
+    return any(text.startswith(m) or any(w + m in text for w in before) for m in marks)

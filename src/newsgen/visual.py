@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from typing import NamedTuple
 
 from newsgen.chars import BIDI_CONTROLS
 from newsgen.forms import FORM_CHARS, FORMS_RE, JOINING, to_letters
 from newsgen.model import FLAG, INFO, Finding
 from newsgen.restore import restore_line
-from newsgen.rulekit import FORMS_CLASS, LETTERS, MARKS, ORPHAN_MARKS_RE, Doc, Step, orphans_possible
+from newsgen.rulekit import FORMS_CLASS, LETTERS, MARKS, ORPHAN_MARKS_RE, Doc, Step, idle_when, orphans_possible
 
 _FORM_WORD = re.compile(f"[{FORMS_CLASS}]+")
 _LOGICAL_PAIRS = frozenset({("I", "M"), ("I", "F"), ("M", "F")})
@@ -82,8 +83,10 @@ def evidence_view(text: str, doc: Doc) -> str:
     rare = doc.chars(text)
     if not _REMOVED_CHARS.isdisjoint(rare):
         text = _REMOVED_RE.sub("", text)
+        doc = replace(doc, pairs=None)   # a removal can put a mark right after a space
     if not _COMPOSING.isdisjoint(rare):
         text = unicodedata.normalize("NFC", text)
+        doc = replace(doc, pairs=None)
     if orphans_possible(text, doc):
         text = ORPHAN_MARKS_RE.sub("", text)
     return text
@@ -104,9 +107,14 @@ def detect_order(text: str, doc: Doc | None = None) -> Evidence:
     return by_letters
 
 
+def _order_given(text: str, doc: Doc) -> bool:
+    return doc.order is not None
+
+
+@idle_when(_order_given)
 def order_rule(text: str, doc: Doc) -> Step:
     """V1, V2, V5: decide the document's order unless the caller gave it (titles inherit it)."""
-    if doc.order is not None:
+    if _order_given(text, doc):
         return Step(text)
     ev = detect_order(text, doc)
     found: tuple[Finding, ...] = ()
@@ -130,12 +138,17 @@ def _unverified(line: int, message: str) -> Finding:
     return Finding(code="visual-unverified", rule="V3", severity=FLAG, line=line, message=message)
 
 
+def _not_visual(text: str, doc: Doc) -> bool:
+    return doc.order != "visual"
+
+
+@idle_when(_not_visual)
 def restore_rule(text: str, doc: Doc) -> Step:
     """V3, V4: restore every visual line with Arabic letters, line by line, in place.
 
     The result is kept only if a second run would not call it visual again (O3); otherwise, or
     when no line could be restored, the text stays as stored and the order becomes "undecided"."""
-    if doc.order != "visual":
+    if _not_visual(text, doc):
         return Step(text)
     lines = text.split("\n")
     found: list[Finding] = []
@@ -152,7 +165,7 @@ def restore_rule(text: str, doc: Doc) -> Step:
                                  message="Latin text next to a number: restored order is ambiguous"))
     restored = sum(a != b for a, b in zip(lines, text.split("\n")))
     result = "\n".join(lines)
-    view = evidence_view(result, doc)
+    view = evidence_view(result, replace(doc, pairs=None))   # reversed lines: other space pairs
     if not restored or _decide(*_letter_votes(to_letters(view)), 5) == "visual":
         found.append(_unverified(doc.first_line, "visual order not restored: text left as stored"))
         return Step(text, tuple(f for f in found if f.code == "visual-unverified"), "undecided")
