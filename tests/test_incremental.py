@@ -325,3 +325,16 @@ def test_other_edits_take_the_full_build(site: Path, tmp_path: Path, change: str
         return
     assert code == 0, err
     assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map)
+
+
+def test_article_cache_survives_a_cut_record_and_clean_rebuilds_do_not_grow_it(site: Path, tmp_path: Path):
+    assert run(site)[0] == 0
+    shards = sorted((site / ".newsgen-cache/build/articles").rglob("*.pickle"))
+    sizes = {p: p.stat().st_size for p in shards}
+    assert run(site, "--clean")[0] == 0
+    assert {p: p.stat().st_size for p in shards} == sizes  # compacted, not appended twice
+    victim = shards[0]
+    victim.write_bytes(victim.read_bytes()[:-7])  # a record cut short, as by a kill
+    _edit(site)
+    assert run(site)[0] == 0
+    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, (site / "build/slug-map.json").read_bytes())
