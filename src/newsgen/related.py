@@ -413,8 +413,8 @@ def _scores(keys: _Keys, src: np.ndarray, mask: np.ndarray) -> np.ndarray:
     rest, base, score = mask[live], keys.offsets[src[live]], np.zeros(len(live))
     one = np.uint64(1)
     while len(live):
-        low = rest & (~rest + one)  # the lowest key left
-        score += keys.weight[base + np.bitwise_count(low - one)]
+        low = rest & (~rest + one)  # the lowest key left; a power of two, so a float holds it exactly
+        score += keys.weight[base + np.frexp(low.astype(np.float64))[1] - 1]
         rest ^= low
         done = rest == 0
         if done.any():
