@@ -89,16 +89,19 @@ def _listing(folder: str, template: str, items: Sequence[Article], site: Site, e
 
 
 def _periods(site: Site, by_period: dict[str, list[Group]]) -> Iterator[Page]:
+    # One label object per group, shared by every page that names it: fingerprints walk it once.
+    named = {None: None} | {g.folder: label(g) for groups in by_period.values() for g in groups}
     months_of: dict[int, list] = {}
     for month in by_period["month"]:
-        months_of.setdefault(month.year, []).append(label(month))
+        months_of.setdefault(month.year, []).append(named[month.folder])
     yield Page("archive/index.html", "archive_overview.html",
-               {"years": [label(g) for g in by_period["year"][::-1]], "months_of": months_of})
+               {"years": [named[g.folder] for g in by_period["year"][::-1]], "months_of": months_of})
     for level, groups in by_period.items():
         around = neighbours(groups)
         for group in groups:
             older, newer = around[group.folder]
-            extra = {"group": label(group), "level": level, "older_group": label(older), "newer_group": label(newer),
+            extra = {"group": named[group.folder], "level": level, "older_group": named[older and older.folder],
+                     "newer_group": named[newer and newer.folder],
                      "months": months_of.get(group.year, []) if level == "year" else []}
             yield from _listing(group.folder, "archive.html", group.articles, site, extra)
 
@@ -109,8 +112,9 @@ def _taxonomies(site: Site, taxonomies: dict[str, list[Group]]) -> Iterator[Page
         yield Page(f"{folder}/index.html", "terms.html",
                    {"taxonomy": folder, "label": name, "groups": [label(g) for g in groups]})
         for group in groups:
+            shown = label(group)  # one object for all pages of the term
             yield from _listing(group.folder, "term.html", group.articles, site,
-                                {"group": label(group), "taxonomy": folder, "label": name})
+                                {"group": shown, "taxonomy": folder, "label": name})
             yield from _feeds(Feed(group.folder, f"{group.name} | {site.config.site_title}",
                                    group.articles[: site.config.feed_size]))
 
