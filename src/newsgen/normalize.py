@@ -59,7 +59,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
 _NAMES = frozenset(name for name, _ in RULES)
 # (name, rule, trigger, idle): normalize() skips a rule without calling it when the text holds
 # none of its trigger characters, or when its idle test holds (rulekit.triggered_by, idle_when).
-_STEPS = tuple((name, rule, getattr(rule, "trigger", None), getattr(rule, "idle", None)) for name, rule in RULES)
+_STEPS = tuple((name, rule, getattr(rule, "trigger", None), getattr(rule, "idle", None))
+               for name, rule in RULES)
 # Rules whose output holds no rare character and no space pair its input did not: after the
 # others, a changed text is scanned again (Doc.rare and Doc.pairs must stay supersets).
 _KEEPS_SCAN = frozenset({"U3-quotes", "W2-paragraphs"})
@@ -91,15 +92,18 @@ def _run(text: str, doc: Doc, skip: frozenset[str]) -> tuple[str, Doc, list[Find
     findings: list[Finding] = []
     visual = False
     rare = doc.chars(text)
-    nfc = None   # the text as N1 left it, carried over changes that keep it NFC
+    nfc = None   # the text as N1 left it, while only _KEEPS_NFC rules changed it since
     for name, rule, trigger, idle in _STEPS:
         if (trigger is not None and trigger.isdisjoint(rare)) or name in skip:
             continue
-        if name == "N1-nfc-final" and text is nfc or idle and idle(text, doc):
-            nfc = text if name == "N1-nfc" else nfc
+        if name == "N1-nfc-final" and text is nfc:
+            continue
+        if idle and idle(text, doc):
+            if name == "N1-nfc":
+                nfc = text
             continue
         step: Step = rule(text, doc)
-        if name == "N1-nfc" or text is nfc and name in _KEEPS_NFC:
+        if name == "N1-nfc" or (text is nfc and name in _KEEPS_NFC):
             nfc = step.text
         if step.text is not text and name not in _KEEPS_SCAN and step.text != text:
             doc = _scanned(step.text, doc.first_line, doc.order)

@@ -32,8 +32,7 @@ _COMMON_ASCII = "".join(re.escape(chr(c)) for c in range(0x20, 0x7F) if chr(c) n
 _COMMON_RUNS = re.compile(f"[\n{_COMMON_ASCII}\u0621-\u063a\u0641-\u064a\u060c\u061f\u201c\u201d\u2013]+")
 # What follows a space or a line break, where W2 (spaces), U2 (space before punctuation) or T2
 # (orphan marks) has work to do. One regex pass each; clean copy has no match at all.
-# A space after a space is looked for apart: matched here, it would hide a pair it starts.
-_AFTER_SPACE = re.compile(f" [\n{re.escape(CLOSING_PUNCT)}{MARKS}]")
+_AFTER_SPACE = re.compile(f" [ \n{re.escape(CLOSING_PUNCT)}{MARKS}]")
 _AFTER_BREAK = re.compile(f"\n[ {MARKS}]")
 
 
@@ -43,9 +42,10 @@ def rare_chars(text: str) -> frozenset[str]:
 
 
 def space_pairs(text: str) -> frozenset[str]:
-    """The distinct pairs (a space or LF, then a space, LF, closing punctuation or mark) in `text`."""
-    pairs = frozenset(_AFTER_SPACE.findall(text)).union(_AFTER_BREAK.findall(text))
-    return pairs | {"  "} if "  " in text else pairs
+    """The distinct pairs (a space or LF, then a space, LF, closing punctuation or mark) in `text`.
+    They are read without overlap, so in "  x" the pair " x" hides behind "  ": a double space
+    stands for any pair, and a rule that finds one looks in the text itself."""
+    return frozenset(_AFTER_SPACE.findall(text)).union(_AFTER_BREAK.findall(text))
 
 
 def char_set(*ranges: str) -> frozenset[str]:
@@ -120,17 +120,7 @@ def idle_when(test: Callable[[str, Doc], bool]) -> Callable[[Rule], Rule]:
     return mark
 
 
-def positions(text: str, char: str) -> list[int]:
-    """Offsets of every `char` in `text` (str.find skips ahead at C speed)."""
-    found = []
-    pos = text.find(char)
-    while pos != -1:
-        found.append(pos)
-        pos = text.find(char, pos + 1)
-    return found
-
-
-def matches_at(regex: re.Pattern[str], text: str, char: str, tries: int = 16) -> list[re.Match[str]]:
+def matches_at(regex: re.Pattern[str], text: str, char: str, tries: int = 8) -> list[re.Match[str]]:
     """regex.finditer(text), for a regex that only matches at `char`, a character the text holds
     few of: str.find jumps to each (memchr) where SRE steps through every character. After
     `tries` such jumps SRE scans the rest itself."""
@@ -150,7 +140,12 @@ def matches_at(regex: re.Pattern[str], text: str, char: str, tries: int = 16) ->
 
 def line_starts(text: str) -> list[int]:
     """Offsets of every line start, for rules that report per line."""
-    return [0, *(pos + 1 for pos in positions(text, "\n"))]
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
 
 
 MARK_CHARS = char_set(MARKS)
@@ -163,7 +158,8 @@ def orphans_possible(text: str, doc: Doc) -> bool:
     marks = rare & MARK_CHARS
     if not marks:
         return False
-    if rare.isdisjoint(_SPACE_CHARS):   # only spaces and LF: the space pairs tell
-        return text[:1] in marks or any(pair[1] in marks for pair in doc.spaced(text))
+    pairs = doc.spaced(text)
+    if rare.isdisjoint(_SPACE_CHARS):   # only spaces and LF: the pairs tell
+        return text[:1] in marks or any(pair[1] in marks for pair in pairs)
     before = (rare & _SPACE_CHARS) | {" ", "\n"}
     return any(text.startswith(m) or any(w + m in text for w in before) for m in marks)

@@ -28,33 +28,25 @@ _TATWEEL_RUN = re.compile("\u0640{2,}")
 # Fast path: T1 changes nothing unless a kashida run is followed by a letter, or two kashidas meet.
 _TATWEEL_CHANGE = re.compile(f"\u0640(?:\u0640|[{MARKS}\u0640]*(?=[{LETTERS}]))")
 _EXTENDED_CHARS = char_set("\u06f0-\u06f9")
-# N1: Arabic marks that never compose (all but madda and hamza above/below), each with the regex
-# of itself followed by a mark of a lower combining class, which NFC would reorder.
+# N1's fast path, by the quick check of UAX #15: a text is NFC when every character is NFC_QC=Yes
+# and no combining mark follows one of a higher class. The inert characters below (ccc 0, NFC as
+# themselves, never the second of a composition: those with ccc 0 lie in U+0900-U+1FFF and above
+# U+10000) and the Arabic harakat other than madda and hamza (which compose with alef) qualify,
+# so for a text of them all NFC could do is reorder two adjacent marks.
 _MARK_CLASSES = {m: unicodedata.combining(m) for m in MARK_CHARS - frozenset("\u0653\u0654\u0655")
                  if unicodedata.combining(m)}
-_OUT_OF_ORDER = {m: re.compile(m + "[" + "".join(sorted(b for b, cb in _MARK_CLASSES.items() if cb < cm)) + "]")
+_OUT_OF_ORDER = {m: re.compile(f"{m}[{''.join(b for b, cb in _MARK_CLASSES.items() if cb < cm)}]")
                  for m, cm in _MARK_CLASSES.items() if min(_MARK_CLASSES.values()) < cm}
-_SIMPLE_MARKS = frozenset(_MARK_CLASSES)
-
-
-def _nfc_inert(ch: str) -> bool:
-    """Cannot take part in a composition or reordering next to ASCII or Arabic base letters.
-    (The characters that compose with a preceding starter and have ccc 0 lie in U+0900-U+1FFF
-    and above U+10000: none in General Punctuation and the symbol blocks up to U+2BFF.)"""
-    return not unicodedata.combining(ch) and unicodedata.is_normalized("NFC", ch)
-
-
-# Looked up once here, so that N1's test is one set difference.
-_NFC_INERT = frozenset(filter(_nfc_inert, map(chr, chain(range(0x900), range(0x2000, 0x2C00)))))
+_NFC_INERT = frozenset(ch for ch in map(chr, chain(range(0x900), range(0x2000, 0x2C00)))
+                       if not unicodedata.combining(ch) and unicodedata.is_normalized("NFC", ch))
 
 
 def _marks_in_order(text: str, rare: frozenset[str]) -> bool:
-    """True when NFC certainly leaves `text` alone: every rare character is inert or a
-    non-composing Arabic mark, and no mark is followed by one NFC would put before it."""
+    """True when NFC certainly leaves `text` alone (one set difference, a search per mark at most)."""
     marks = rare - _NFC_INERT
     if not marks:
         return True
-    if not marks <= _SIMPLE_MARKS:
+    if not marks <= _MARK_CLASSES.keys():
         return False
     lowest = min(map(_MARK_CLASSES.__getitem__, marks))   # a mark of this class follows none
     return not any(_MARK_CLASSES[m] > lowest and _OUT_OF_ORDER[m].search(text) for m in marks)
@@ -155,7 +147,7 @@ def _tatweel_run(m: re.Match[str]) -> str:
 @triggered_by(frozenset("\u0640"))
 def tatweel(text: str, doc: Doc) -> Step:
     """T1: drop kashida between letters (its marks stay on the letter before); collapse runs."""
-    if "\u0640" not in doc.chars(text) or not matches_at(_TATWEEL_CHANGE, text, "\u0640", 8):
+    if "\u0640" not in doc.chars(text) or not matches_at(_TATWEEL_CHANGE, text, "\u0640"):
         return Step(text)
     return Step(_TATWEELS.sub(_tatweel_run, text))
 
