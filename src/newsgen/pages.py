@@ -7,7 +7,6 @@ from typing import Any, Iterator, Sequence
 
 from newsgen.archive import TAXONOMIES, Group, label, neighbours, periods, terms
 from newsgen.model import Article
-from newsgen.related import related_articles
 from newsgen.site import Site, article_path
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
@@ -67,6 +66,8 @@ def plan(site: Site) -> list[Page]:
 
 
 def _articles(site: Site, term_folders: dict[str, dict[str, str]]) -> Iterator[Page]:
+    from newsgen.related import related_articles  # numpy: imported only when a site is planned
+
     articles = site.articles
     related = related_articles(articles, site.config.related)
     for index, article in enumerate(articles):

@@ -77,8 +77,9 @@ def _reparse(config: Config, sources: Sources, old: Manifest, store: ArticleStor
         if was is None or not _same_shape(was[0], new):
             return None
         blob = to_blob(new)
-        store.put(store.key(Path(path), sources.seeds[path][1]), blob, digest(blob))
-        edited[new.source_id] = ((new, digest(blob)), was[0])
+        mark = digest(blob)
+        store.put(store.key(Path(path), sources.seeds[path][1]), blob, mark)
+        edited[new.source_id] = ((new, mark), was[0])
     return edited
 
 
