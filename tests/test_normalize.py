@@ -191,6 +191,20 @@ def test_orphan_marks_counted() -> None:
     assert (orphan.count, orphan.line) == (2, 1)
 
 
+def test_pairs_behind_a_double_space_are_not_missed() -> None:
+    """The fast paths read space pairs without overlap: "  َ" and "  ،" must still be seen."""
+    result = normalize("كلمة  َ أخرى")
+    assert result.text == "كلمة أخرى" and codes(result) == ["orphan-marks"]
+    assert normalize("كلمة  ، أخرى", disable=["W2-collapse"]).text == "كلمة، أخرى"
+    assert normalize("كلمة ، أخرى\nنص  ؛ آخر", disable=["W2-collapse"]).text == "كلمة، أخرى\n\nنص؛ آخر"
+
+
+def test_nfc_reorders_marks_made_adjacent_by_later_rules() -> None:
+    """N1-final is skipped only while nothing but U3 changed the text since N1."""
+    assert normalize("ب\u0651\u0640\u064eت").text == "ب\u064e\u0651ت"   # T1 drops the kashida between them
+    assert normalize("ب\u0651\u064eت").text == "ب\u064e\u0651ت"          # out of order from the start
+
+
 def test_output_holds_no_controls_forms_or_bidi() -> None:
     nasty = "\u202b\u200fنص\u0002 \uFEDF\uFEB4\u00a0\u200b\u2066x\u2069\r\n\u0085\uFEFF\uFE8D\u0640\u0640"
     result = normalize(nasty)

@@ -159,7 +159,7 @@ def orphans_possible(text: str, doc: Doc) -> bool:
     if not marks:
         return False
     pairs = doc.spaced(text)
-    if rare.isdisjoint(_SPACE_CHARS):   # only spaces and LF: the pairs tell
+    if rare.isdisjoint(_SPACE_CHARS) and "  " not in pairs:   # only spaces and LF: the pairs tell
         return text[:1] in marks or any(pair[1] in marks for pair in pairs)
     before = (rare & _SPACE_CHARS) | {" ", "\n"}
     return any(text.startswith(m) or any(w + m in text for w in before) for m in marks)
