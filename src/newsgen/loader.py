@@ -67,10 +67,10 @@ def load_articles(seeds_dir: Path, tz: tzinfo, ignore: tuple[str, ...] = ()) -> 
 
 def read_article(path: Path, seeds_dir: Path, tz: tzinfo) -> Article:
     # The source id names the seeds folder too (`seeds/a.txt`), as spec S6/S-10 hashes it.
-    return parse_article(_read(path), path, _source_id(path, seeds_dir), tz)
+    return parse_article(read_source(path), path, source_id_of(path, seeds_dir), tz)
 
 
-def _read(path: Path) -> bytes:
+def read_source(path: Path) -> bytes:
     """The whole file, with os.read: io's buffered reader costs more than the read itself."""
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -82,7 +82,7 @@ def _read(path: Path) -> bytes:
     return b"".join(chunks)
 
 
-def _source_id(path: Path, seeds_dir: Path) -> str:
+def source_id_of(path: Path, seeds_dir: Path) -> str:
     """path.relative_to(seeds_dir.parent).as_posix(), by string slicing when `path` plainly lies
     below (POSIX paths): pathlib's own parsing costs more than reading the file."""
     base, full = os.path.dirname(str(seeds_dir)), str(path)

@@ -17,7 +17,7 @@ from typing import Any
 from newsgen.cache import Manifest, Signature, all_files, code_key, content_digests, digest, files_digest
 from newsgen.config import Config
 from newsgen.errors import BuildFailed, NewsgenError
-from newsgen.loader import article_paths, parse_article
+from newsgen.loader import article_paths, parse_article, read_source, source_id_of
 from newsgen.model import Article
 from newsgen.parallel import fork_map
 from newsgen.store import ArticleStore, from_blob, to_blob
@@ -119,11 +119,11 @@ class _Parse:
         """(the article pickled for the pipe and the cache, its digest, a problem, the bytes' digest)."""
         path = self.paths[n]
         try:
-            data = path.read_bytes()  # once: parsed, and hashed for the cache key
+            data = read_source(path)  # once: parsed, and hashed for the cache key
         except OSError as exc:
             return None, b"", (str(path), None, f"cannot read the file: {exc.strerror or exc}"), None
         try:
-            article = parse_article(data, path, path.relative_to(self.seeds_dir.parent).as_posix(), self.tz)
+            article = parse_article(data, path, source_id_of(path, self.seeds_dir), self.tz)
         except NewsgenError as exc:  # NewsgenError does not survive pickling: send its parts
             return None, b"", (str(exc.path), exc.line, exc.message), None
         blob = to_blob(article)
