@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from html import escape
+from typing import Callable, Iterator
 
 from newsgen.chars import BIDI_CONTROL_RE, RLM
 
@@ -37,6 +38,16 @@ _CROSSHEAD_RE = re.compile("^[\u2013\u2014-]\\s*(?P<t>.{1,80}?)\\s*[\u2013\u2014
 _SENTENCE_END = (".", "\u061f", "!", ":")
 
 _STRONG_RTL = frozenset(("R", "AL"))
+_DASHES = "\u2013\u2014-"  # a crosshead's first character (_CROSSHEAD_RE)
+
+# For _ltr_possible: UTF-8 bytes kept and what they become. ASCII letters, and the lead bytes of
+# the non-ASCII Latin letters of _LAT (U+00C0-U+024F: C3-C9; U+1E00-U+1EFF: E1), become "a";
+# ASCII digits "0"; the separators of _PHONE (space, "-", and A0, the last byte of U+00A0) " ".
+_LATIN_LEADS = b"\xc3\xc4\xc5\xc6\xc7\xc8\xc9\xe1"
+_NOT_LTR = bytes(b for b in range(256)
+                 if not (chr(b).isascii() and chr(b).isalnum()) and b not in b" -\xa0" + _LATIN_LEADS)
+_SHAPES = bytes.maketrans(bytes(range(256)), bytes(
+    ord("0") if chr(b).isdigit() and b < 128 else ord(" ") if b in b" -\xa0" else ord("a") for b in range(256)))
 
 
 def inline_html(text: str) -> str:
@@ -68,17 +79,44 @@ def crosshead(paragraph: str) -> str | None:
 
 def paragraphs_html(text: str) -> str:
     """One `<p>` (or `<h2>` for a crosshead) per non-empty line, joined with newlines."""
+    if _ltr_possible(text):
+        return "\n".join(_blocks(text.splitlines(), inline_html))
+    # Nothing to wrap: the whole text is escaped in one call. Escaping keeps every line break and
+    # space and never makes or hides a dash, so its lines are the raw ones, escaped; a crosshead
+    # is still judged on its raw line (an escaped `&` would count five characters).
     blocks: list[str] = []
-    for line in text.splitlines():
+    raw: list[str] | None = None
+    for number, line in enumerate(escape(text).splitlines()):
+        line = line.strip()
+        if not line:
+            continue
+        title = None
+        if line[0] in _DASHES:
+            if "&" in line:
+                raw = raw or text.splitlines()
+                title = crosshead(raw[number].strip())
+            else:
+                title = crosshead(line)
+        blocks.append(f"<p>{line}</p>" if title is None else f"<h2>{escape(title)}</h2>")
+    return "\n".join(blocks)
+
+
+def _blocks(lines: list[str], inline: Callable[[str], str]) -> Iterator[str]:
+    for line in lines:
         line = line.strip()
         if not line:
             continue
         title = crosshead(line)
-        if title is None:
-            blocks.append(f"<p>{inline_html(line)}</p>")
-        else:
-            blocks.append(f"<h2>{inline_html(title)}</h2>")
-    return "\n".join(blocks)
+        yield f"<p>{inline(line)}</p>" if title is None else f"<h2>{inline(title)}</h2>"
+
+
+def _ltr_possible(text: str) -> bool:
+    """False when no B6/B7 phrase can occur anywhere in `text`: every one needs a Latin letter or
+    two digits around a group separator. Tested on the UTF-8 bytes, with every byte that cannot be
+    part of either deleted (one C pass; a regex scan of Arabic text costs five times more). What is
+    left may pair up falsely, which only sends the text down the exact, slower path."""
+    kept = text.encode("utf-8", "surrogatepass").translate(_SHAPES, _NOT_LTR)
+    return b"a" in kept or b"0 0" in kept
 
 
 def plain_text(text: str) -> str:
