@@ -244,8 +244,32 @@ def test_fingerprints_see_types_and_refuse_the_unknown():
     assert prints.value(1) != prints.value(True) != prints.value(1.0)
     assert prints.value((1, "a")) != prints.value(["a", 1]) != prints.value((1, "a", None))
     assert prints.value({"a": 1}) == Fingerprints(b"other").value({"a": 1})
-    assert prints.page("x.html", "t.html", {"f": lambda: 1}) is None  # unknown: always rendered
-    assert prints.page("x.html", "t.html", {"a": 1}) != prints.page("y.html", "t.html", {"a": 1})
+    assert prints.page("x.html", "t.html", {"f": lambda: 1}) == (None, None)  # unknown: always rendered
+    assert prints.page("x.html", "t.html", {"a": 1})[0] != prints.page("y.html", "t.html", {"a": 1})[0]
+    assert prints.page("x.html", "t.html", {"a": 1})[0] != prints.page("x.html", "u.html", {"a": 1})[0]
+
+
+def test_fingerprints_follow_the_articles_a_page_shows(site: Path):
+    from dataclasses import replace
+    from newsgen.loader import read_article
+    seeds = sorted((site / "seeds").iterdir())
+    a, b = (read_article(path, site / "seeds", ZoneInfo("UTC")) for path in seeds[:2])
+    known = {x.source_id: (x, b"digest of " + x.source_id.encode()) for x in (a, b)}
+    mark = lambda prints, context: prints.page("i.html", "t.html", context)[0]  # noqa: E731
+    prints = Fingerprints(b"salt", known)
+    base = mark(prints, {"articles": (a, b)})
+    assert base == mark(Fingerprints(b"salt", known), {"articles": (a, b)})  # a new build agrees
+    assert base != mark(prints, {"articles": (b, a)})  # order is seen
+    assert base != mark(prints, {"articles": (a, replace(b, slug="x"))})  # a field the site set
+    assert base != mark(prints, {"articles": (a, replace(b, title="عنوان آخر"))})
+    other = {**known, b.source_id: (b, b"another digest")}  # b's bytes changed since it was cached
+    assert base != mark(Fingerprints(b"salt", other), {"articles": (a, b)})
+    assert base != mark(Fingerprints(b"other salt", known), {"articles": (a, b)})  # templates, config, code
+    unknown = mark(Fingerprints(b"salt"), {"articles": (a, b)})  # not from the loader: digested whole
+    assert unknown == mark(Fingerprints(b"salt"), {"articles": (a, b)})
+    assert unknown != mark(Fingerprints(b"salt"), {"articles": (a, replace(b, body=b.body + "."))})
+    _, (blob, shown) = prints.page("i.html", "t.html", {"articles": (a, b), "newer": b})
+    assert shown == tuple(sorted((a.source_id, b.source_id))) and a.title.encode() not in blob
 
 
 def test_cached_articles_come_back_equal(site: Path):

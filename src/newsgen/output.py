@@ -24,7 +24,7 @@ from newsgen.model import Output
 from newsgen.parallel import fork_map
 from newsgen.render import Renderer
 from newsgen.search import BUNDLE, SearchIndex, index_site
-from newsgen.snapshot import Frame, Snapshot, freeze, snapshot
+from newsgen.snapshot import Frame, snapshot
 from newsgen.writer import Put, TreeTarget, UpdateTarget, apply_update, check_paths, new_tree, swap_in
 
 BODY_CACHE = 256   # article bodies a worker keeps: enough for the feeds that follow their articles
@@ -83,16 +83,16 @@ def _fresh(job: Job, base: Manifest, build_dir: Path) -> Published:
 def _update(job: Job, base: Manifest, old: Manifest | None, build_dir: Path) -> Published:
     known = intact(old.files, build_dir) if old else {}
     prints = Fingerprints(job.salt, job.known)
-    marks = [prints.page(p.path, p.template, p.context) for p in job.pages]
+    printed = [prints.page(p.path, p.template, p.context) for p in job.pages]  # (mark, frozen context)
+    marks = [mark for mark, _ in printed]
     before = old.files if old else {}
     todo = [i for i, (page, mark) in enumerate(zip(job.pages, marks))
             if mark is None or page.path not in known or before[page.path][0] != mark]
     done = _stage(job, todo, marks, known, before, build_dir)
-    frozen = _frozen(job.pages, done, old.snapshot if old else None)
     files = {p.path: before[p.path] for p in job.pages if p.path not in done}
     deletes = sorted((set(before) if old else _tree(build_dir)) - set(files) - set(done))
-    return _apply(job, replace(base, snapshot=snapshot(job.frame, job.pages, frozen)), old, build_dir,
-                  files, done, deletes, known, len(todo))
+    planned = snapshot(job.frame, job.pages, [frozen for _, frozen in printed])
+    return _apply(job, replace(base, snapshot=planned), old, build_dir, files, done, deletes, known, len(todo))
 
 
 def patch(job: Job, base: Manifest, old: Manifest, todo: list[int], known: dict[str, bytes]) -> Published:
@@ -102,8 +102,8 @@ def patch(job: Job, base: Manifest, old: Manifest, todo: list[int], known: dict[
     build_dir = job.config.build_dir
     prints = Fingerprints(job.salt, job.known)
     marks: list[bytes | None] = [None] * len(job.pages)
-    for i in todo:
-        marks[i] = prints.page(job.pages[i].path, job.pages[i].template, job.pages[i].context)
+    for i in todo:  # their contexts are the snapshot's, but for the articles: it stays as it is
+        marks[i] = prints.page(job.pages[i].path, job.pages[i].template, job.pages[i].context)[0]
     changed = [i for i in todo if marks[i] is None or job.pages[i].path not in known
                or old.files[job.pages[i].path][0] != marks[i]]
     done = _stage(job, changed, marks, known, old.files, build_dir)
@@ -125,27 +125,6 @@ def _stage(job: Job, todo: list[int], marks: list, known: dict, before: dict, bu
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return done
-
-
-def _frozen(pages: list[Any], done: dict, old: Snapshot | None) -> list[tuple[bytes, tuple[str, ...]]]:
-    """Each page's frozen context: made while rendering, else the last build's (an unchanged
-    fingerprint means an equal context), else made here."""
-    where = {path: n for n, path in enumerate(old.paths)} if old else {}
-    shown: dict[int, list[str]] = {}
-    for source_id, numbers in (old.deps.items() if old else ()):
-        for n in numbers:
-            shown.setdefault(n, []).append(source_id)
-    result = []
-    for page in pages:
-        entry = done.get(page.path)
-        if entry is not None and entry[2] is not None:
-            result.append(entry[2])
-        elif page.path in where:
-            n = where[page.path]
-            result.append((old.contexts[n], tuple(sorted(shown.get(n, ())))))
-        else:
-            result.append(freeze(page.context))
-    return result
 
 
 def _apply(job: Job, manifest: Manifest, old: Manifest | None, build_dir: Path, files: dict, done: dict,
@@ -228,8 +207,8 @@ class _RenderTask:
             output = self.renderer.render(page)
         except NewsgenError as exc:  # does not survive pickling: send its parts
             return None, (str(exc.path), exc.line, exc.message)
-        mark = self.prints.page(page.path, page.template, page.context) if self.prints else None
-        return (mark, self.target.put(n, output.path, output.data), freeze(page.context)), None
+        mark, frozen = self.prints.page(page.path, page.template, page.context) if self.prints else (None, None)
+        return (mark, self.target.put(n, output.path, output.data), frozen), None
 
 
 class _BoundedRenderer(Renderer):

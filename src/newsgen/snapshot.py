@@ -34,11 +34,17 @@ class Snapshot:
     deps: dict[str, tuple[int, ...]]          # source id -> indices of the pages that show it
 
 
-def snapshot(frame: Frame, pages: list[Any], frozen: list[tuple[bytes, tuple[str, ...]]]) -> Snapshot:
-    """The snapshot of planned `pages`, from each page's (frozen context, source ids it shows)."""
+Frozen = tuple[bytes, tuple[str, ...]]   # a page's context pickled without its articles, their ids
+
+
+def snapshot(frame: Frame, pages: list[Any], frozen: list[Frozen | None]) -> Snapshot | None:
+    """The snapshot of planned `pages`, from each page's frozen context; None when a page has none
+    (its context could not be pickled: later builds then plan the whole site)."""
     deps: dict[str, list[int]] = {}
-    for number, (_, shown) in enumerate(frozen):
-        for source_id in shown:
+    for number, entry in enumerate(frozen):
+        if entry is None:
+            return None
+        for source_id in entry[1]:
             deps.setdefault(source_id, []).append(number)
     return Snapshot(frame, tuple(p.path for p in pages), tuple(p.template for p in pages),
                     tuple(blob for blob, _ in frozen), {k: tuple(v) for k, v in deps.items()})
@@ -47,11 +53,11 @@ def snapshot(frame: Frame, pages: list[Any], frozen: list[tuple[bytes, tuple[str
 class _Freezer(pickle.Pickler):
     def __init__(self, stream: io.BytesIO) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
-        self.shown: set[str] = set()
+        self.shown: dict[int, Article] = {}   # id -> article, in the order first met
 
     def persistent_id(self, obj: Any) -> str | None:
         if type(obj) is Article:
-            self.shown.add(obj.source_id)
+            self.shown.setdefault(id(obj), obj)
             return obj.source_id
         return None
 
@@ -65,12 +71,12 @@ class _Thawer(pickle.Unpickler):
         return self.article(pid)
 
 
-def freeze(context: dict[str, Any]) -> tuple[bytes, tuple[str, ...]]:
-    """(the context pickled without its articles, the source ids of the articles it shows)."""
+def freeze_shown(context: Any) -> tuple[bytes, list[Article]]:
+    """(the context pickled without its articles, the distinct articles it shows, in order)."""
     stream = io.BytesIO()
     freezer = _Freezer(stream)
     freezer.dump(context)
-    return stream.getvalue(), tuple(sorted(freezer.shown))
+    return stream.getvalue(), list(freezer.shown.values())
 
 
 def thaw(blob: bytes, article: Callable[[str], Article]) -> dict[str, Any]:
