@@ -159,3 +159,27 @@ def test_inline_random_strings_stay_safe() -> None:
         assert "<" not in rest and ">" not in rest and '"' not in rest and "'" not in rest, ascii(text)
         assert htmllib.unescape(re.sub(r'<span dir="ltr">|</span>', "", html)) == text
         assert html.count("<span") == html.count("</span>")
+
+
+# Texts for the fast path of paragraphs_html (no Latin letter, no digit group: one escape call),
+# each beside its twin that must take the exact path. Both must give what the line-by-line rules give.
+FAST_AND_EXACT = [
+    ("قال 12 مسؤولا & رحلوا <غدا>", "قال 12 مسؤولا & رحلوا <غدا> في ABC"),
+    ("– عنوان & فرعي –\n\nنص", "– عنوان & فرعي Z –\n\nنص"),
+    ("– " + "ب" * 76 + "& –", "– " + "ب" * 76 + "& é –"),   # `&` counted raw, not as `&amp;`
+    ("سطر\r\n– عنوان –\u2028سطر \"آخر\" 'هنا'", "سطر\r\n– عنوان –\u2028سطر 5 6 7"),
+    ("الرقم 5 ، 6 فقط", "الرقم 5-6-7 فقط"),
+    ("الرقم 5\u00a0ثم", "الرقم 5\u00a06\u00a07 ثم"),
+    ("  \n\n- -\n-", "  \n\n- x -\n-"),
+]
+
+
+@pytest.mark.parametrize("fast, exact", FAST_AND_EXACT)
+def test_the_one_call_escape_equals_the_rules_line_by_line(fast: str, exact: str) -> None:
+    from newsgen.htmltext import _ltr_possible
+    assert not _ltr_possible(fast) and _ltr_possible(exact)
+    for text in (fast, exact):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        expected = [f"<h2>{inline_html(crosshead(line))}</h2>" if crosshead(line) else f"<p>{inline_html(line)}</p>"
+                    for line in lines]
+        assert paragraphs_html(text) == "\n".join(expected)
