@@ -351,14 +351,27 @@ def test_other_edits_take_the_full_build(site: Path, tmp_path: Path, change: str
     assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map)
 
 
+def _cache_files(site: Path) -> dict[str, Path]:
+    return {p.name: p for p in (site / ".newsgen-cache/build/articles").rglob("*") if p.is_file()}
+
+
 def test_article_cache_survives_a_cut_record_and_clean_rebuilds_do_not_grow_it(site: Path, tmp_path: Path):
     assert run(site)[0] == 0
-    shards = sorted((site / ".newsgen-cache/build/articles").rglob("*.pickle"))
-    sizes = {p: p.stat().st_size for p in shards}
+    before = {name: p.stat().st_size for name, p in _cache_files(site).items()}
+    assert any(n.endswith(".seg") for n in before) and "index.pickle" in before
     assert run(site, "--clean")[0] == 0
-    assert {p: p.stat().st_size for p in shards} == sizes  # compacted, not appended twice
-    victim = shards[0]
-    victim.write_bytes(victim.read_bytes()[:-7])  # a record cut short, as by a kill
+    after = {name: p.stat().st_size for name, p in _cache_files(site).items()}
+    # --clean parses every file again into a new segment; the old one, named by no entry, is gone
+    assert sum(after.values()) == sum(before.values()) and after.keys() != before.keys()
+    segment = next(p for name, p in _cache_files(site).items() if name.endswith(".seg"))
+    segment.write_bytes(segment.read_bytes()[:-7])  # a body cut short, as by a kill
     _edit(site)
     assert run(site)[0] == 0
-    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, (site / "build/slug-map.json").read_bytes())
+    slug_map = (site / "build/slug-map.json").read_bytes()
+    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map)
+    index = _cache_files(site)["index.pickle"]
+    index.write_bytes(index.read_bytes()[:-7])  # the index cut short: every article is parsed again
+    _edit(site)
+    assert run(site)[0] == 0
+    assert tree_bytes(site / "build") == clean_tree(site, tmp_path, slug_map)
+    assert len([n for n in _cache_files(site) if n.endswith(".seg")]) <= 2  # the unnamed ones deleted

@@ -88,6 +88,7 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> Report:
                           frame, options.progress), base, old)
     except (WriteError, SearchError) as exc:
         raise BuildFailed([NewsgenError(config.build_dir, None, str(exc))]) from None
+    store.tidy()  # only now: the pages just written read their bodies from where they were
     return Report(**summary, search_seconds=done.search.seconds if done.search else None,
                   seconds=time.perf_counter() - started)
 

@@ -1,7 +1,7 @@
 """Article bodies as HTML fragments: native paragraphs, or Markdown with raw HTML off."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urljoin
 
 from markdown_it import MarkdownIt
@@ -29,11 +29,12 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
-def body_html(article: Article, md: MarkdownIt, base: str | None = None) -> str:
-    """The body as HTML; with `base` (the article's absolute URL) every link is absolute, for feeds."""
+def body_html(article: Article, text: str, md: MarkdownIt, base: str | None = None) -> str:
+    """The body `text` of `article` as HTML; with `base` (the article's absolute URL) every link is
+    absolute, for feeds."""
     if article.format == "markdown":
-        return md.render(article.body, {"base": base} if base else None)
-    return paragraphs_html(article.body)
+        return md.render(text, {"base": base} if base else None)
+    return paragraphs_html(text)
 
 
 def _is_safe_link(url: str) -> bool:
@@ -84,18 +85,19 @@ def _render_heading_open(self: Any, tokens: Sequence[Token], idx: int, options: 
     return self.renderToken(tokens, idx, options, env)
 
 
-def summary_text(article: Article, md: MarkdownIt, limit: int = 220) -> str:
-    """`summary:` if given, else the first paragraph, cut on a word boundary with an ellipsis."""
-    text = article.summary or _first_paragraph(article, md)
+def summary_text(article: Article, body: Callable[[], str], md: MarkdownIt, limit: int = 220) -> str:
+    """`summary:` if given, else the first paragraph of `body()`, cut on a word boundary with an
+    ellipsis."""
+    text = article.summary or _first_paragraph(article, body(), md)
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip("،,؛;:.-– ") + "…"
 
 
-def _first_paragraph(article: Article, md: MarkdownIt) -> str:
+def _first_paragraph(article: Article, body: str, md: MarkdownIt) -> str:
     if article.format != "markdown":
-        return next((p for p in map(str.strip, _lines(article.body)) if p and crosshead(p) is None), "")
-    tokens = md.parse(article.body)
+        return next((p for p in map(str.strip, _lines(body)) if p and crosshead(p) is None), "")
+    tokens = md.parse(body)
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and tokens[index + 1].children is not None:
             children = tokens[index + 1].children or []

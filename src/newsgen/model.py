@@ -33,7 +33,8 @@ class Article:
     title: str                # display text, normalized
     date: datetime            # tz-aware; sets URL, order and feeds (spec D4)
     slug: str
-    body: str                 # native: normalized paragraphs; markdown: Markdown source
+    body: str                 # native: normalized paragraphs; markdown: Markdown source (after
+                              # loading: a newsgen.store.StoredBody, read with store.body_text)
     body_line: int            # source line where the body starts
     summary: str = ""
     tags: tuple[str, ...] = ()

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsgen.cache import Manifest, digest, intact
+from newsgen.cache import Manifest, intact
 from newsgen.config import Config
 from newsgen.errors import NewsgenError
 from newsgen.loader import read_article
@@ -22,7 +22,7 @@ from newsgen.model import Article, Output, Report
 from newsgen.pages import Page
 from newsgen.snapshot import Snapshot, thaw
 from newsgen.sources import Sources, same_clock
-from newsgen.store import ArticleStore, to_blob
+from newsgen.store import ArticleStore
 
 
 class _Missing(Exception):
@@ -60,6 +60,7 @@ def patch_build(config: Config, sources: Sources, old: Manifest, clock: datetime
     done = patch(Job(config, folder, pages, extras, [], sources.salt, known, jobs, snap.frame),
                  base, old, todo, intact_files)
     store.save(prune=False)
+    store.tidy()
     return Report(**{**report, "files": done.files, "seconds": 0.0},
                   search_seconds=done.search.seconds if done.search else None)
 
@@ -76,10 +77,9 @@ def _reparse(config: Config, sources: Sources, old: Manifest, store: ArticleStor
             return None  # the full build reports it, with every other error
         if was is None or not _same_shape(was[0], new):
             return None
-        blob = to_blob(new)
-        mark = digest(blob)
-        store.put(store.key(Path(path), sources.seeds[path][1]), blob, mark)
-        edited[new.source_id] = ((new, mark), was[0])
+        record = store.keep(new)
+        light = store.add(store.key(Path(path), sources.seeds[path][1]), record)
+        edited[new.source_id] = ((light, record[1]), was[0])
     return edited
 
 

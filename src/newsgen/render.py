@@ -22,6 +22,7 @@ from newsgen.model import Article, Output
 from newsgen.searchkey import search_key
 from newsgen.pages import Page
 from newsgen.site import article_path
+from newsgen.store import body_text
 
 
 class Renderer:
@@ -36,12 +37,19 @@ class Renderer:
         self._bodies: dict[str, Markup] = {}
         self._summaries: dict[str, str] = {}
         self._ld: dict[str, dict] = {}
+        self._text: tuple[str, str] = ("", "")  # the last body read: a page wants it for two things
+
+    def text(self, article: Article) -> str:
+        """The body's text (a light article's is read from the article cache, newsgen.store)."""
+        if self._text[0] != article.source_id:
+            self._text = (article.source_id, body_text(article))
+        return self._text[1]
 
     def body(self, article: Article) -> Markup:
         """The article's HTML fragment, made once even when a page and the feed both need it."""
         html = self._bodies.get(article.source_id)
         if html is None:
-            html = self._bodies[article.source_id] = Markup(body_html(article, self.md))
+            html = self._bodies[article.source_id] = Markup(body_html(article, self.text(article), self.md))
         return html
 
     def feed_body(self, article: Article) -> Markup:
@@ -51,13 +59,13 @@ class Renderer:
         key = "feed:" + article.source_id
         if key not in self._bodies:
             base = self.env.filters["article_abs_url"](article)
-            self._bodies[key] = Markup(body_html(article, self.md, base))
+            self._bodies[key] = Markup(body_html(article, self.text(article), self.md, base))
         return self._bodies[key]
 
     def summary(self, article: Article) -> str:
         text = self._summaries.get(article.source_id)
         if text is None:
-            text = self._summaries[article.source_id] = summary_text(article, self.md)
+            text = self._summaries[article.source_id] = summary_text(article, lambda: self.text(article), self.md)
         return text
 
     def news_ld(self, article: Article) -> dict:

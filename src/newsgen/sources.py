@@ -20,7 +20,7 @@ from newsgen.errors import BuildFailed, NewsgenError
 from newsgen.loader import article_paths, parse_article, read_source, source_id_of
 from newsgen.model import Article
 from newsgen.parallel import fork_map
-from newsgen.store import ArticleStore, from_blob, to_blob
+from newsgen.store import ArticleStore, Record
 from newsgen.writer import static_files
 
 
@@ -77,27 +77,26 @@ def same_clock(manifest: Manifest, clock: datetime) -> bool:
     return new == manifest.clock or at == len(manifest.thresholds) or manifest.thresholds[at] > high
 
 
-def load(config: Config, sources: Sources, store: ArticleStore | None,
+def load(config: Config, sources: Sources, store: ArticleStore,
          jobs: int) -> tuple[tuple[Article, ...], dict[str, tuple[Article, bytes]]]:
-    """Every article, from the cache when its bytes are known, else parsed; BuildFailed lists all
-    bad files. Also each article's digest (newsgen.fingerprint), made once when it is parsed."""
+    """Every article, light (newsgen.store: its body stays in the cache), from the cache when its
+    bytes are known, else parsed; BuildFailed lists all bad files. Also each article's digest
+    (newsgen.fingerprint), made once when it is parsed."""
     paths = article_paths(config.seeds_dir, config.ignore_files)  # the loader decides what an article is
     contents = [_content(sources, p) for p in paths]
-    keys = [store.key(p, content) if store and content else None for p, content in zip(paths, contents)]
-    found: list[tuple[Article, bytes] | None] = [store.get(k) if store and k else None for k in keys]
+    keys = [store.key(p, content) if content else None for p, content in zip(paths, contents)]
+    found: list[tuple[Article, bytes] | None] = [store.get(k) if k else None for k in keys]
     missing = [i for i, entry in enumerate(found) if entry is None]
-    task = _Parse([paths[i] for i in missing], config.seeds_dir, config.tz)
+    task = _Parse([paths[i] for i in missing], config.seeds_dir, config.tz, store)
     errors = []
-    for n, (blob, mark, problem, after) in fork_map(task, len(missing), jobs, chunk=8):
+    for n, (record, problem, after) in fork_map(task, len(missing), jobs, chunk=8):
         i = missing[n]
         if problem is not None:
             errors.append(NewsgenError(*problem))
             continue
-        found[i] = (from_blob(blob), mark)
-        if store is not None and keys[i] and after == contents[i]:
-            store.put(keys[i], blob, mark)  # only when the bytes parsed are the bytes scanned
-    if store is not None:
-        store.save()
+        # indexed only when the bytes parsed are the bytes scanned
+        found[i] = (store.add(keys[i] if keys[i] and after == contents[i] else None, record), record[1])
+    store.save()
     if errors:
         raise BuildFailed(errors)
     entries = [e for e in found if e is not None]
@@ -110,23 +109,21 @@ def _content(sources: Sources, path: Path) -> bytes | None:
 
 
 class _Parse:
-    """Read and normalize one article (in a worker); errors come back as (path, line, message)."""
+    """Read and normalize one article (in a worker), its body into the cache; errors come back as
+    (path, line, message)."""
 
-    def __init__(self, paths: list[Path], seeds_dir: Path, tz: tzinfo) -> None:
-        self.paths, self.seeds_dir, self.tz = paths, seeds_dir, tz
+    def __init__(self, paths: list[Path], seeds_dir: Path, tz: tzinfo, store: ArticleStore) -> None:
+        self.paths, self.seeds_dir, self.tz, self.store = paths, seeds_dir, tz, store
 
-    def __call__(self, n: int) -> tuple[Any, bytes, tuple | None, bytes | None]:
-        """(the article pickled for the pipe and the cache, its digest, a problem, the bytes' digest)."""
+    def __call__(self, n: int) -> tuple[Record | None, tuple | None, bytes | None]:
+        """(the article's store record, a problem, the digest of the bytes parsed)."""
         path = self.paths[n]
         try:
             data = read_source(path)  # once: parsed, and hashed for the cache key
         except OSError as exc:
-            return None, b"", (str(path), None, f"cannot read the file: {exc.strerror or exc}"), None
+            return None, (str(path), None, f"cannot read the file: {exc.strerror or exc}"), None
         try:
             article = parse_article(data, path, source_id_of(path, self.seeds_dir), self.tz)
         except NewsgenError as exc:  # NewsgenError does not survive pickling: send its parts
-            return None, b"", (str(exc.path), exc.line, exc.message), None
-        blob = to_blob(article)
-        # The article's digest, for page fingerprints: equal bytes mean an equal article (pickle
-        # can be read back), and hashing them is ten times cheaper than walking the fields.
-        return blob, digest(blob), None, digest(data)
+            return None, (str(exc.path), exc.line, exc.message), None
+        return self.store.keep(article), None, digest(data)

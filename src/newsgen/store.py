@@ -1,17 +1,67 @@
-"""Parsed articles kept between builds, keyed by content: an edit re-normalizes one file.
+"""Parsed articles kept between builds, keyed by content; their bodies kept out of memory.
 
-An article travels as its pickle (a "blob"): the loading worker makes it once, the main process
-unpickles it for the build and keeps the very same bytes for the cache file, and its digest is the
-article's fingerprint. Articles are plain (slot-less) frozen dataclasses, which pickle in C.
+A body is most of an article's weight (a story's ~12 KB of text against ~1 KB of title, dates,
+terms and findings), and only the pages that print it need it. So a loading worker writes each
+body, as UTF-8, to a segment file of its own and sends the main process a light article: the same
+article with a StoredBody, where its text lies, in place of the text. The main process plans the
+whole site from light articles, and a renderer reads a body when a page prints it. The index maps
+each cache key to a Record: the light article pickled, its digest, where its body lies.
+
+Kill-safety: segments are only appended to, and the index is replaced whole after them, so it
+never names bytes that are not there. What a killed run appended is named by no index entry, and
+tidy() deletes it later, with the segments that hold mostly superseded bodies (rewritten first).
+Pickle is fine: the cache is written and read only by newsgen, inside a folder it owns.
 """
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from newsgen.cache import SHARDS, digest, write_atomic
+from markupsafe import escape
+
+from newsgen.cache import digest, write_atomic
+
+INDEX = "index.pickle"
+SEGMENTS = 16   # past this many segment files, tidy() merges all but the 8 largest
+
+# (the article pickled with body None, its digest, segment file name, offset, length of the body)
+Record = tuple[bytes, bytes, str, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBody:
+    """An article's body in a segment file of the article cache, read when a page prints it."""
+
+    path: str
+    offset: int
+    length: int
+
+    def read(self) -> str:
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            data = os.pread(fd, self.length, self.offset)
+        finally:
+            os.close(fd)
+        if len(data) != self.length:
+            raise OSError(f"article cache damaged: {self.path} is cut short")
+        return data.decode("utf-8", "surrogatepass")
+
+    def __str__(self) -> str:
+        return self.read()
+
+    def __html__(self) -> str:  # `{{ article.body }}` in a template still prints the text
+        return str(escape(self.read()))
+
+
+def body_text(article: Any) -> str:
+    """The article's body, read from the cache when the article is a light one."""
+    body = article.body
+    return body if isinstance(body, str) else body.read()
 
 
 def to_blob(article: Any) -> bytes:
@@ -23,14 +73,7 @@ def from_blob(blob: bytes) -> Any:
 
 
 class ArticleStore:
-    """Parsed articles keyed by (load key, path, content digest), in SHARDS files of pickled records.
-
-    One file per article would cost a file creation each on a slow disk; one file for all would be
-    rewritten whole on every edit. A new entry is appended to its shard at once, so no build holds
-    the pickles of every article it parsed; a shard is read on the first lookup that needs it, and
-    compacted (rewritten with only the entries this build used) when it holds stale ones. A record
-    cut short by a kill ends the shard's reading: what precedes it stays valid.
-    """
+    """Parsed articles keyed by (load key, path, content digest): an edit re-normalizes one file."""
 
     def __init__(self, folder: Path, load_key: bytes, *, trust: bool = True) -> None:
         # One folder per load key: after a newsgen upgrade the old entries are never even read.
@@ -38,68 +81,116 @@ class ArticleStore:
         self.folder = self.root / load_key.hex()
         self.load_key = load_key
         self.trust = trust  # False (--clean): parse every file again, still store the results
-        self._read: dict[int, dict[bytes, Any]] = {}   # shards as found on disk; used entries removed
-        self._used: dict[int, set[bytes]] = {}         # keys this build looked up or added, per shard
-        self._logs: dict[int, Any] = {}                # shard files open for appending
+        self._index: dict[bytes, Record] | None = None  # as on disk, read on first use
+        self._used: dict[bytes, Record] = {}            # entries this build looked up or added
+        self._sizes: dict[str, int] = {}                # segment file sizes, for get()'s check
+        self._segment: tuple[int, int, str, int] | None = None  # (pid, fd, name, size) appended to
 
     def key(self, path: Path, content: bytes) -> bytes:
         return digest(self.load_key + str(path).encode("utf-8", "surrogateescape") + b"\0" + content)
 
     def get(self, key: bytes) -> tuple[Any, bytes] | None:
-        """(the article, its digest), or None when not cached."""
-        if not self.trust:
+        """(the light article, its digest), or None when not cached (or its body is not all there)."""
+        record = self._entries().get(key) if self.trust else None
+        if record is None or record[3] + record[4] > self._size(record[2]):
             return None
-        number = key[0] % SHARDS
-        if number not in self._read:
-            self._read[number] = self._load(number)
-        entry = self._read[number].pop(key, None)  # what stays in _read by save() is stale
-        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], bytes)):
-            return None  # unknown, or from an older layout
         try:
-            article = from_blob(entry[0])
+            article = self.article(record)
         except Exception:  # noqa: BLE001 - a damaged entry is a cache miss, never a failed build
             return None
-        self._used.setdefault(number, set()).add(key)
-        return article, entry[1]
+        self._used[key] = record
+        return article, record[1]
 
-    def put(self, key: bytes, blob: bytes, mark: bytes) -> None:
-        number = key[0] % SHARDS
-        log = self._logs.get(number)
-        if log is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            log = self._logs[number] = open(self.folder / f"{number:02d}.pickle", "ab")
-        pickle.dump((key, (blob, mark)), log, protocol=pickle.HIGHEST_PROTOCOL)
-        self._used.setdefault(number, set()).add(key)
+    def keep(self, article: Any) -> Record:
+        """Append the body to this process's segment (a loading worker has its own); the record."""
+        data = article.body.encode("utf-8", "surrogatepass")
+        light = to_blob(replace(article, body=None))
+        name, offset = self._append(data)
+        return light, digest(light + b"\0" + data), name, offset, len(data)
+
+    def add(self, key: bytes | None, record: Record) -> Any:
+        """The light article of a record that keep() made; indexed under `key` unless None."""
+        if key is not None:
+            self._used[key] = record
+        return self.article(record)
+
+    def article(self, record: Record) -> Any:
+        light, _, name, offset, length = record
+        return replace(from_blob(light), body=StoredBody(self._path(name), offset, length))
 
     def save(self, *, prune: bool = True) -> None:
-        """Close the appended shards; with `prune`, compact the shards that hold entries this build
-        did not use (a patch build looks up only the articles it shows: no pruning then). Also drop
-        the folders of other load keys (an older newsgen's articles)."""
-        for log in self._logs.values():
-            log.close()
+        """Write the index: with `prune`, only what this build used (a patch build looks up only
+        the articles it shows: it keeps the rest). Also drop other load keys' folders."""
+        self._close()
         for other in self.root.iterdir() if self.root.is_dir() else ():
             if other != self.folder:
                 shutil.rmtree(other, ignore_errors=True)
-        stale = {n for n, left in self._read.items() if left}
-        if not self.trust:  # --clean appended a second copy of entries it did not look up
-            stale |= set(self._logs)
-        stale = sorted(stale) if prune else []
-        for number in stale:
-            used = self._used.get(number, set())
-            keep = {k: v for k, v in self._load(number).items() if k in used}  # one shard in memory at a time
-            data = b"".join(pickle.dumps((k, v), protocol=pickle.HIGHEST_PROTOCOL) for k, v in keep.items())
-            write_atomic(self.folder / f"{number:02d}.pickle", data)
-        self._read.clear()
-        self._used.clear()
-        self._logs.clear()
+        index = dict(self._used) if prune else {**self._entries(), **self._used}
+        if index != self._index:
+            write_atomic(self.folder / INDEX, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+            self._index = index
 
-    def _load(self, number: int) -> dict[bytes, Any]:
-        """The shard's entries, later records winning; a damaged record ends the reading."""
-        entries: dict[bytes, Any] = {}
-        try:
-            with open(self.folder / f"{number:02d}.pickle", "rb") as handle:
-                while True:
-                    key, value = pickle.load(handle)
-                    entries[key] = value
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            return entries
+    def tidy(self) -> None:
+        """After the build: delete the segments no entry names, rewrite those mostly superseded
+        (and merge small ones when there are many). Bodies read this build stay where they were
+        until now, so this waits until the pages are written."""
+        index = self._entries()
+        live: dict[str, int] = {}
+        for record in index.values():
+            live[record[2]] = live.get(record[2], 0) + record[4]
+        files = {p.name: p.stat().st_size for p in self.folder.glob("*.seg")} if self.folder.is_dir() else {}
+        largest = sorted(files, key=lambda n: (-live.get(n, 0), n))[: SEGMENTS // 2]
+        moved = {n for n in files if n in live and (live[n] * 2 < files[n] or (len(files) > SEGMENTS and n not in largest))}
+        if moved:
+            index = {key: self._moved(record) if record[2] in moved else record for key, record in index.items()}
+            self._close()
+            write_atomic(self.folder / INDEX, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+            self._index, self._used = index, {}
+        for name in files:
+            if name not in live or name in moved:
+                (self.folder / name).unlink(missing_ok=True)
+
+    def _moved(self, record: Record) -> Record:
+        light, mark, name, offset, length = record
+        data = StoredBody(self._path(name), offset, length).read().encode("utf-8", "surrogatepass")
+        new_name, new_offset = self._append(data)
+        return light, mark, new_name, new_offset, length
+
+    def _entries(self) -> dict[bytes, Record]:
+        if self._index is None:
+            try:
+                with open(self.folder / INDEX, "rb") as handle:
+                    index = pickle.load(handle)
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+                index = {}
+            self._index = index if isinstance(index, dict) else {}
+        return self._index
+
+    def _path(self, name: str) -> str:
+        return f"{self.folder}{os.sep}{name}"
+
+    def _size(self, name: str) -> int:
+        if name not in self._sizes:
+            try:
+                self._sizes[name] = os.stat(self._path(name)).st_size
+            except (OSError, TypeError, ValueError):
+                self._sizes[name] = -1
+        return self._sizes[name]
+
+    def _append(self, data: bytes) -> tuple[str, int]:
+        if self._segment is None or self._segment[0] != os.getpid():  # a forked worker: its own file
+            self.folder.mkdir(parents=True, exist_ok=True)
+            name = f"{os.getpid()}-{time.time_ns()}.seg"
+            fd = os.open(self._path(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o666)
+            self._segment = (os.getpid(), fd, name, 0)
+        pid, fd, name, size = self._segment
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        self._segment = (pid, fd, name, size + len(data))
+        return name, size
+
+    def _close(self) -> None:
+        if self._segment is not None and self._segment[0] == os.getpid():
+            os.close(self._segment[1])
+        self._segment = None
