@@ -86,3 +86,16 @@ def test_js_matches_python(tmp_path: Path) -> None:
 
 def test_dotted_capital_i_stays_one_word() -> None:
     assert search_key("İstanbul") == "istanbul"
+
+
+def test_fold_is_the_one_pass_table_mapping():
+    """_fold replaces str.translate for speed; it must map exactly as the table does, one pass."""
+    import random
+
+    from newsgen import searchkey
+
+    table = str.maketrans(searchkey._TABLE)
+    pool = list(searchkey._TABLE) + [chr(cp) for cp in range(0x0600, 0x0700)] + list("ab ـ،!_\u200b")
+    rnd = random.Random(6)
+    texts = EXTRA + ["".join(rnd.choice(pool) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    assert [searchkey._fold(t) for t in texts] == [t.translate(table) for t in texts]
