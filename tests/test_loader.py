@@ -107,3 +107,23 @@ def test_every_bad_file_is_reported_before_failing(tmp_path: Path):
         f"{seeds}/a.txt:1: bad date '2026-02-30': day is out of range for month",
         f"{seeds}/b.md:2: missing date: add 'date: YYYY-MM-DD' to the front matter",
     ]
+
+
+def test_article_paths_walk_rules(tmp_path: Path):
+    """Sorted as paths (a folder's files before a longer sibling name), hidden entries, globs
+    and non-article suffixes skipped, links to files read, links to folders not followed."""
+    from newsgen.loader import article_paths
+
+    seeds, outside = tmp_path / "seeds", tmp_path / "outside"
+    for rel in ("a/b.txt", "a-c.md", "a/.h.txt", ".hid/x.txt", "sub/skip/me.txt", "sub/keep.markdown",
+                "notes.txt~", "readme.md"):
+        (seeds / rel).parent.mkdir(parents=True, exist_ok=True)
+        (seeds / rel).write_text("date 2020-01-01 t\n", encoding="utf-8")
+    (outside / "o.txt").parent.mkdir(parents=True)
+    (outside / "o.txt").write_text("date 2020-01-01 t\n", encoding="utf-8")
+    (seeds / "link.txt").symlink_to(outside / "o.txt")
+    (seeds / "linked").symlink_to(outside, target_is_directory=True)
+    (seeds / "dangling.txt").symlink_to(tmp_path / "nothing.txt")
+    found = article_paths(seeds, ("sub/skip/*", "readme.md"))
+    assert [p.relative_to(seeds).as_posix() for p in found] == ["a/b.txt", "a-c.md", "link.txt", "sub/keep.markdown"]
+    assert article_paths(tmp_path / "missing") == []

@@ -36,20 +36,34 @@ class Fields:
 
 
 def article_paths(seeds_dir: Path, ignore: tuple[str, ...] = ()) -> list[Path]:
-    """Article files below `seeds_dir`, sorted; hidden files and folders, and `ignore` globs, skipped."""
-    found = []
-    for folder, dirs, names in os.walk(seeds_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]   # os.walk: prune in place, cheaper than rglob
-        rel = Path(folder).relative_to(seeds_dir)
-        for name in names:
-            if name.startswith(".") or Path(name).suffix not in SUFFIXES:
-                continue
-            if any(fnmatch.fnmatchcase((rel / name).as_posix(), pattern) for pattern in ignore):
-                continue
-            path = Path(folder, name)
-            if path.is_file():
-                found.append(path)
+    """Article files below `seeds_dir`, sorted; hidden files and folders, and `ignore` globs, skipped.
+    Links to folders are not followed (as os.walk does); links to files are read."""
+    found: list[Path] = []
+    _walk(str(seeds_dir), "", ignore, found)
     return sorted(found)
+
+
+def _walk(folder: str, rel: str, ignore: tuple[str, ...], found: list[Path]) -> None:
+    # os.scandir, not os.walk or rglob: its entries know their type without a stat per file.
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except OSError:
+        return  # unreadable or gone: os.walk skips it too
+    for entry in listed:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    _walk(entry.path, rel + name + "/", ignore, found)
+                continue
+            wanted = os.path.splitext(name)[1] in SUFFIXES and entry.is_file()
+        except OSError:
+            continue
+        if wanted and not any(fnmatch.fnmatchcase(rel + name, pattern) for pattern in ignore):
+            found.append(Path(entry.path))
 
 
 def load_articles(seeds_dir: Path, tz: tzinfo, ignore: tuple[str, ...] = ()) -> tuple[Article, ...]:
