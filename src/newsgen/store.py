@@ -14,6 +14,7 @@ Pickle is fine: the cache is written and read only by newsgen, inside a folder i
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -106,7 +107,10 @@ class ArticleStore:
         data = article.body.encode("utf-8", "surrogatepass")
         light = to_blob(replace(article, body=None))
         name, offset = self._append(data)
-        return light, digest(light + b"\0" + data), name, offset, len(data)
+        mark = hashlib.sha1(light)  # the digest of light + b"\0" + data, without joining them
+        mark.update(b"\0")
+        mark.update(data)
+        return light, mark.digest(), name, offset, len(data)
 
     def add(self, key: bytes | None, record: Record) -> Any:
         """The light article of a record that keep() made; indexed under `key` unless None."""
