@@ -17,13 +17,13 @@ MAX_BYTES = 80  # S4: ~40 Arabic letters, <= 240 characters once percent-encoded
 
 # S1.3: every letter with a canonical decomposition (plus ٱ and the Persian forms),
 # so that NFC(slug) == NFD(slug) on every filesystem. ة and ى stay: they read better.
-_FOLD = str.maketrans({
+_FOLD = tuple({
     "\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",  # آ أ إ ٱ
     "\u0624": "\u0648",                                                              # ؤ
     "\u0626": "\u064a", "\u06d3": "\u064a", "\u06cc": "\u064a",                      # ئ ۓ ی
     "\u06c0": "\u0647", "\u06c2": "\u0647",                                          # ۀ ۂ
     "\u06a9": "\u0643",                                                              # ک
-})
+}.items())  # replaced one by one: str.translate's dict lookup per character is ~5x slower
 # S2: a 1-2 letter proclitic written with tatweel (`بـ “مفاوضات”`) joins the next Arabic
 # word, across spaces and opening quotes.
 _PROCLITIC_RE = re.compile(
@@ -31,27 +31,40 @@ _PROCLITIC_RE = re.compile(
     f"[\\s\"'\u201c\u201d\u2018\u2019\u00ab\u00bb(\\[]*(?=[{ARABIC_LETTER_CLASS}])"
 )
 # S3: what survives; everything else becomes a separator. پ چ ژ ڤ گ are kept for foreign names.
-_UNSAFE_RE = re.compile("[^a-z0-9\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a4\u06af]+")
+_SAFE_RE = re.compile("[a-z0-9\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a4\u06af]+")
 # S7: Windows device names (S3 leaves no `.ext` that could hide one).
 _RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)]
 )
 _PATH_RE = re.compile("^[0-9]{4}/[0-9]{2}/[0-9]{2}/[^/]+$")
+# Latin to U+02FF, Arabic letters, digits and signs, general punctuation: no combining marks
+# (a test checks each), so a title of only these skips S1.5's per-character filter.
+_NO_MARKS_RE = re.compile("[\x00-\u02ff\u0600-\u060f\u061b-\u064a\u0660-\u066f\u0671-\u06d5"
+                          "\u06dd\u06de\u06e5\u06e6\u06e9\u06ee-\u06ff\u2000-\u206f]*")
 
 
 def slugify(title: str) -> str:
     """The URL slug of a title (S1-S4, S7); "" when nothing usable is left (then S5)."""
     text = unicodedata.normalize("NFKC", title)          # S1.1: allowed, not display text
     text = ARABIC_MARKS_RE.sub("", text)                  # S1.2
-    text = _PROCLITIC_RE.sub(r"\1", text).replace(TATWEEL, "")  # S2
-    text = fold_digits(text.translate(_FOLD))             # S1.3, S1.4
+    if TATWEEL in text:
+        text = _PROCLITIC_RE.sub(r"\1", text).replace(TATWEEL, "")  # S2
+    text = fold_digits(_folded(text))                     # S1.3, S1.4
     # S1.5, casefold so that ß -> ss. The Arabic letters with decompositions are gone
     # already, so NFD only splits accents off Latin (other scripts S3 drops anyway).
     text = unicodedata.normalize("NFD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    slug = _UNSAFE_RE.sub("-", text).strip("-")           # S3
+    if not _NO_MARKS_RE.fullmatch(text):
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    slug = "-".join(_SAFE_RE.findall(text))               # S3: unsafe runs -> one `-`, trimmed
     slug = _cap(slug)
     return f"{slug}-1" if slug in _RESERVED else slug     # S7
+
+
+def _folded(text: str) -> str:
+    for letter, replacement in _FOLD:  # no replacement is itself folded: one pass, as translate
+        if letter in text:
+            text = text.replace(letter, replacement)
+    return text
 
 
 def _cap(slug: str) -> str:
