@@ -51,6 +51,17 @@ class Article:
         return any(f.severity == QUARANTINE for f in self.findings)
 
 
+def evolve(article: Article, **changes: object) -> Article:
+    """`dataclasses.replace(article, **changes)` in ~1 us, not ~10: it copies the fields instead of
+    running __init__ again (Article's checks nothing), and stages do this once per article."""
+    unknown = changes.keys() - article.__dict__.keys()
+    if unknown:
+        raise TypeError(f"Article has no field {', '.join(sorted(unknown))}")
+    new = object.__new__(Article)
+    new.__dict__.update(article.__dict__, **changes)
+    return new
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Output:
     """One file of the site: a path relative to the build root, and its bytes."""

@@ -18,7 +18,7 @@ from newsgen.cache import Manifest, intact
 from newsgen.config import Config
 from newsgen.errors import NewsgenError
 from newsgen.loader import read_article
-from newsgen.model import Article, Output, Report
+from newsgen.model import Article, Output, Report, evolve
 from newsgen.pages import Page
 from newsgen.snapshot import Snapshot, thaw
 from newsgen.sources import Sources, same_clock
@@ -107,7 +107,7 @@ def _thaw(snap: Snapshot, todo: list[int], edited: dict, old: Manifest,
                 if entry is None:
                     raise _Missing(source_id)
                 known[source_id] = entry
-            shown[source_id] = dataclasses.replace(known[source_id][0], slug=slug_of[source_id])
+            shown[source_id] = evolve(known[source_id][0], slug=slug_of[source_id])
         return shown[source_id]
 
     pages: list[Any] = [None] * len(snap.paths)

@@ -119,6 +119,7 @@ def make_env(config: Config) -> jinja2.Environment:
     shown_day = _memo(lambda day: format_date(day, locale=config.date_locale, digits=config.digits,
                                               style=config.date_style))
     hijri_day = _memo(lambda day: hijri_date(day, digits=config.digits) if config.hijri else None)
+    label = _memo(lambda ymd: _period_label(*ymd, config))  # an archive page names ~10 periods
     article_url = _per_article(lambda article: base_path + quote(article_path(article), safe="/-"))
     env.globals["fragment"] = _fragments(env)
     env.filters.update(
@@ -128,8 +129,8 @@ def make_env(config: Config) -> jinja2.Environment:
         article_abs_url=_per_article(lambda article: config.site_url + article_url(article)[len(base_path):]),
         rfc822=lambda when: format_datetime(when),
         rfc3339=lambda when: when.isoformat(timespec="seconds"),
-        period=lambda group: _period_label(group.year, group.month, group.day, config),
-        month_name=lambda ym: _period_label(ym[0], ym[1], 0, config),
+        period=lambda group: label((group.year, group.month, group.day)),
+        month_name=lambda ym: label((ym[0], ym[1], 0)),
         search_key=search_key,
         iso=_memo(_iso),
         shown_date=lambda when: shown_day(when.date()),  # by day: 10,000 articles, ~4,000 days

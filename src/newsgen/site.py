@@ -1,11 +1,11 @@
 """The site: which articles are published, their final slugs and URLs, in order."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from newsgen.config import Config
-from newsgen.model import Article, Finding
+from newsgen.model import Article, Finding, evolve
 from newsgen.slug import SlugClaim, assign_slugs, fallback_slug, slugify
 
 
@@ -45,7 +45,7 @@ def make_site(config: Config, articles: tuple[Article, ...], clock: datetime,
     claims = [SlugClaim(source_id=a.source_id, day=day_path(a.date), slug=_base_slug(a),
                         sort_key=(a.date.timestamp(), a.source_id)) for a in shown]
     paths, findings = assign_slugs(claims, published)
-    final = [replace(a, slug=paths[a.source_id].rsplit("/", 1)[1]) for a in shown]
+    final = [evolve(a, slug=paths[a.source_id].rsplit("/", 1)[1]) for a in shown]
     final.sort(key=lambda a: (-a.date.timestamp(), a.slug, a.source_id))
     slug_map = dict(published)
     slug_map.update(paths)

@@ -19,13 +19,14 @@ import os
 import pickle
 import shutil
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
 
 from newsgen.cache import digest, write_atomic
+from newsgen.model import evolve
 
 INDEX = "index.pickle"
 SEGMENTS = 16   # past this many segment files, tidy() merges all but the 8 largest
@@ -105,7 +106,7 @@ class ArticleStore:
     def keep(self, article: Any) -> Record:
         """Append the body to this process's segment (a loading worker has its own); the record."""
         data = article.body.encode("utf-8", "surrogatepass")
-        light = to_blob(replace(article, body=None))
+        light = to_blob(evolve(article, body=None))
         name, offset = self._append(data)
         mark = hashlib.sha1(light)  # the digest of light + b"\0" + data, without joining them
         mark.update(b"\0")
@@ -120,7 +121,7 @@ class ArticleStore:
 
     def article(self, record: Record) -> Any:
         light, _, name, offset, length = record
-        return replace(from_blob(light), body=StoredBody(self._path(name), offset, length))
+        return evolve(from_blob(light), body=StoredBody(self._path(name), offset, length))
 
     def save(self, *, prune: bool = True) -> None:
         """Write the index: with `prune`, only what this build used (a patch build looks up only
