@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from conftest import SEED, tree_bytes, write_tree
 from newsgen import parallel, writer
-from newsgen.build import _report_json
+from newsgen.build import _compact, _expand, _report_json
 from newsgen.store import from_blob, to_blob
 from newsgen.fingerprint import Fingerprints
 from newsgen.cli import main
@@ -221,11 +221,33 @@ def test_search_index_follows_the_pages(site: Path, tmp_path: Path):
 def test_report_json_matches_json_dumps():
     odd = Finding(code="quote-fixed", rule="U3", message="نص \\ «مقتبس»\n\u202e \"", line=None)
     plain = Finding(code="y", rule="z", severity="flag", line=12, message="")
-    findings = (("seeds/a\"b.txt", odd), ("x", plain), ("seeds/c.md", odd))
+    twin = Finding(code="y", rule="z", severity="flag", line=12, message="")  # equal, not the same object
+    findings = (("seeds/a\"b.txt", odd), ("x", plain), ("seeds/c.md", odd), ("w", twin))
     rows = [{"source": sid, "code": f.code, "rule": f.rule, "severity": f.severity, "line": f.line,
              "message": f.message} for sid, f in findings]
     assert _report_json(findings) == json.dumps(rows, ensure_ascii=False, indent=1)
     assert _report_json(()) == json.dumps([], ensure_ascii=False, indent=1)
+    names, table, rows = _compact({"findings": findings})["findings"]
+    assert len(table) == 2 and [n for _, n in rows] == [0, 1, 0, 1]
+    assert _expand(_compact({"findings": findings}))["findings"] == findings
+
+
+def test_the_store_shares_equal_findings(tmp_path: Path):
+    """Equal findings of different articles come back as one object (the report and the
+    manifest then encode each once)."""
+    from newsgen.store import ArticleStore
+
+    store = ArticleStore(tmp_path, b"k")
+    from datetime import datetime, timezone
+
+    from newsgen.model import Article
+
+    made = [Article(source=Path(f"seeds/{n}.txt"), source_id=f"seeds/{n}.txt", format="native", title="t",
+                    date=datetime(2024, 1, 1, tzinfo=timezone.utc), slug="", body="نص", body_line=2,
+                    findings=(Finding(code="c", rule="R", message="m"),)) for n in range(3)]
+    light = [store.add(None, store.keep(a)) for a in made]
+    assert all(a.findings == b.findings for a, b in zip(light, made))
+    assert light[0].findings[0] is light[1].findings[0] is light[2].findings[0]
 
 
 def test_no_change_summary_is_the_full_builds(site: Path):

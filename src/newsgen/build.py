@@ -108,9 +108,14 @@ def _compact(summary: dict) -> dict:
     findings but a few dozen distinct ones), as plain tuples (pickling slotted dataclasses is slow)."""
     names = [f.name for f in fields(Finding)]
     table: dict[tuple, int] = {}
-    rows = tuple((sid, table.setdefault(tuple(getattr(f, n) for n in names), len(table)))
-                 for sid, f in summary["findings"])
-    return dict(summary, findings=(names, tuple(table), rows))
+    seen: dict[int, int] = {}  # by id: the store shares equal findings, and id() is cheap to hash
+    rows = []
+    for sid, f in summary["findings"]:
+        n = seen.get(id(f))
+        if n is None:
+            n = seen[id(f)] = table.setdefault(tuple(getattr(f, name) for name in names), len(table))
+        rows.append((sid, n))
+    return dict(summary, findings=(names, tuple(table), tuple(rows)))
 
 
 def _expand(report: dict) -> dict:
@@ -137,12 +142,12 @@ def _report_json(findings: tuple) -> str:
     if not findings:
         return "[]"
     value = lambda v: encode_basestring(v) if isinstance(v, str) else json.dumps(v)  # noqa: E731
-    tails: dict[Finding, str] = {}
+    tails: dict[int, str] = {}  # by id: equal findings are mostly one object (newsgen.store)
     for _, f in findings:
-        if f not in tails:
+        if id(f) not in tails:
             row = {"code": f.code, "rule": f.rule, "severity": f.severity, "line": f.line, "message": f.message}
-            tails[f] = "".join(f",\n  {encode_basestring(k)}: {value(v)}" for k, v in row.items()) + "\n }"
-    return "[\n" + ",\n".join(f' {{\n  "source": {encode_basestring(sid)}{tails[f]}' for sid, f in findings) + "\n]"
+            tails[id(f)] = "".join(f",\n  {encode_basestring(k)}: {value(v)}" for k, v in row.items()) + "\n }"
+    return "[\n" + ",\n".join(f' {{\n  "source": {encode_basestring(sid)}{tails[id(f)]}' for sid, f in findings) + "\n]"
 
 
 def _fail_on_flags(config: Config, articles: tuple) -> None:
