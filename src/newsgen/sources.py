@@ -85,7 +85,7 @@ def load(config: Config, sources: Sources, store: ArticleStore,
     paths = article_paths(config.seeds_dir, config.ignore_files)  # the loader decides what an article is
     contents = [_content(sources, p) for p in paths]
     keys = [store.key(p, content) if content else None for p, content in zip(paths, contents)]
-    found: list[tuple[Article, bytes] | None] = [store.get(k) if k else None for k in keys]
+    found: list[tuple[Article, bytes] | None] = [store.get(k, p) if k else None for k, p in zip(keys, paths)]
     missing = [i for i, entry in enumerate(found) if entry is None]
     task = _Parse([paths[i] for i in missing], config.seeds_dir, config.tz, store)
     errors = []
@@ -95,7 +95,7 @@ def load(config: Config, sources: Sources, store: ArticleStore,
             errors.append(NewsgenError(*problem))
             continue
         # indexed only when the bytes parsed are the bytes scanned
-        found[i] = (store.add(keys[i] if keys[i] and after == contents[i] else None, record), record[1])
+        found[i] = (store.add(keys[i] if keys[i] and after == contents[i] else None, record, paths[i]), record[1])
     store.save()
     if errors:
         raise BuildFailed(errors)
