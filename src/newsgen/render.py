@@ -155,17 +155,18 @@ def _memo(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return cached
 
 
-def _fragments(env: jinja2.Environment) -> Callable[[str, Any], Markup]:
+def _fragments(env: jinja2.Environment) -> Callable[..., Markup]:
     """`fragment("article_item", article)`: a macro of _macros.html rendered once per build for each
     article or date, as every page that lists it shows the same markup (an article is listed on
-    ~10 pages). Only for macros whose output depends on their one argument alone."""
+    ~10 pages); `fragment("site_header")`, without a value, for markup every page repeats. Only
+    for macros whose output depends on their one argument (or nothing but the config) alone."""
     made: dict[tuple[str, Any], Markup] = {}
 
-    def fragment(name: str, value: Any) -> Markup:
-        key = (name, value.source_id if isinstance(value, Article) else value)
+    def fragment(name: str, *value: Any) -> Markup:
+        key = (name, *(v.source_id if isinstance(v, Article) else v for v in value))
         html = made.get(key)
         if html is None:
-            html = made[key] = getattr(env.get_template("_macros.html").module, name)(value)
+            html = made[key] = getattr(env.get_template("_macros.html").module, name)(*value)
         return html
     return fragment
 
