@@ -38,12 +38,13 @@ class Fields:
 def article_paths(seeds_dir: Path, ignore: tuple[str, ...] = ()) -> list[Path]:
     """Article files below `seeds_dir`, sorted; hidden files and folders, and `ignore` globs, skipped.
     Links to folders are not followed (as os.walk does); links to files are read."""
-    found: list[Path] = []
+    found: list[tuple[list[str], str]] = []
     _walk(str(seeds_dir), "", ignore, found)
-    return sorted(found)
+    found.sort()  # by parts, as Paths sort, without making every Path's parts first
+    return [Path(path) for _, path in found]
 
 
-def _walk(folder: str, rel: str, ignore: tuple[str, ...], found: list[Path]) -> None:
+def _walk(folder: str, rel: str, ignore: tuple[str, ...], found: list[tuple[list[str], str]]) -> None:
     # os.scandir, not os.walk or rglob: its entries know their type without a stat per file.
     try:
         with os.scandir(folder) as entries:
@@ -63,7 +64,7 @@ def _walk(folder: str, rel: str, ignore: tuple[str, ...], found: list[Path]) -> 
         except OSError:
             continue
         if wanted and not any(fnmatch.fnmatchcase(rel + name, pattern) for pattern in ignore):
-            found.append(Path(entry.path))
+            found.append(((rel + name).split("/"), entry.path))
 
 
 def load_articles(seeds_dir: Path, tz: tzinfo, ignore: tuple[str, ...] = ()) -> tuple[Article, ...]:
