@@ -21,6 +21,7 @@ Nothing here is a test: nothing asserts a time.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import hashlib
 import json
@@ -258,6 +259,9 @@ class Newsgen(Tool):
             for top in ("templates", "static"):
                 if (ROOT / top).is_dir():
                     shutil.copytree(ROOT / top, snap / top, ignore=ignore)
+            # Bytecode now, as pip does for an installed package (and Pelican's venv has):
+            # under PYTHONDONTWRITEBYTECODE every run would otherwise compile newsgen again.
+            compileall.compile_dir(str(snap / "src"), quiet=1)
             (snap / ".complete").write_text(fp)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(

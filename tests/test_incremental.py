@@ -245,7 +245,7 @@ def test_the_store_shares_equal_findings(tmp_path: Path):
     made = [Article(source=Path(f"seeds/{n}.txt"), source_id=f"seeds/{n}.txt", format="native", title="t",
                     date=datetime(2024, 1, 1, tzinfo=timezone.utc), slug="", body="نص", body_line=2,
                     findings=(Finding(code="c", rule="R", message="m"),)) for n in range(3)]
-    light = [store.add(None, store.keep(a)) for a in made]
+    light = [store.add(None, store.keep(a, b"source digest")) for a in made]
     assert all(a.findings == b.findings for a, b in zip(light, made))
     assert light[0].findings[0] is light[1].findings[0] is light[2].findings[0]
 

@@ -14,10 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsgen.cache import Manifest, intact
+from newsgen.cache import Manifest, digest, intact
 from newsgen.config import Config
 from newsgen.errors import NewsgenError
-from newsgen.loader import read_article
+from newsgen.loader import parse_article, read_source, source_id_of
 from newsgen.model import Article, Output, Report, evolve
 from newsgen.pages import Page
 from newsgen.snapshot import Snapshot, thaw
@@ -72,13 +72,15 @@ def _reparse(config: Config, sources: Sources, old: Manifest, store: ArticleStor
     for path in changed:
         was = store.get(store.key(Path(path), old.seeds[path][1]))
         try:
-            new = read_article(Path(path), config.seeds_dir, config.tz)
-        except NewsgenError:
+            data = read_source(Path(path))
+            new = parse_article(data, Path(path), source_id_of(Path(path), config.seeds_dir), config.tz)
+        except (OSError, NewsgenError):
             return None  # the full build reports it, with every other error
-        if was is None or not _same_shape(was[0], new):
-            return None
-        record = store.keep(new)
-        light = store.add(store.key(Path(path), sources.seeds[path][1]), record)
+        content = digest(data)
+        if was is None or content != sources.seeds[path][1] or not _same_shape(was[0], new):
+            return None  # (or the file changed again since the scan: the full build reads it)
+        record = store.keep(new, content)
+        light = store.add(store.key(Path(path), content), record, Path(path))
         edited[new.source_id] = ((light, record[1]), was[0])
     return edited
 

@@ -126,4 +126,5 @@ class _Parse:
             article = parse_article(data, path, source_id_of(path, self.seeds_dir), self.tz)
         except NewsgenError as exc:  # NewsgenError does not survive pickling: send its parts
             return None, (str(exc.path), exc.line, exc.message), None
-        return self.store.keep(article), None, digest(data)
+        content = digest(data)
+        return self.store.keep(article, content), None, content

@@ -14,7 +14,6 @@ Pickle is fine: the cache is written and read only by newsgen, inside a folder i
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import shutil
@@ -31,7 +30,7 @@ from newsgen.model import Article, Finding, assemble, evolve
 INDEX = "index.pickle"
 SEGMENTS = 16   # past this many segment files, tidy() merges all but the 8 largest
 
-# (the article pickled with body None, its digest, segment file name, offset, length of the body)
+# (the article's fields with body None, its digest, segment file name, offset, length of the body)
 Record = tuple[bytes, bytes, str, int, int]
 
 
@@ -122,15 +121,14 @@ class ArticleStore:
         self._used[key] = record
         return article, record[1]
 
-    def keep(self, article: Any) -> Record:
-        """Append the body to this process's segment (a loading worker has its own); the record."""
+    def keep(self, article: Any, source: bytes) -> Record:
+        """Append the body to this process's segment (a loading worker has its own); the record.
+        `source`: the digest of the file's bytes, of which the body is a function (under this
+        load key), so it stands in for the body in the article's digest: no hashing of 12 KB."""
         data = article.body.encode("utf-8", "surrogatepass")
         light = to_blob(evolve(article, body=None))
         name, offset = self._append(data)
-        mark = hashlib.sha1(light)  # the digest of light + b"\0" + data, without joining them
-        mark.update(b"\0")
-        mark.update(data)
-        return light, mark.digest(), name, offset, len(data)
+        return light, digest(light + b"\0" + source), name, offset, len(data)
 
     def add(self, key: bytes | None, record: Record, source: Path | None = None) -> Any:
         """The light article of a record that keep() made; indexed under `key` unless None."""
