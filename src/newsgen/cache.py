@@ -19,7 +19,6 @@ from typing import Any, Iterable
 
 JOURNAL, MANIFEST = "journal.json", "manifest.pickle"
 FORMAT = 7                   # bump when the layout of anything below changes
-SHARDS = 64                  # article cache files: an edit rewrites one shard, not the whole cache
 RACY_NS = 2_000_000_000      # a file touched this close to the last scan is hashed again (racy-git rule)
 _DEPENDENCIES = ("jinja2", "markupsafe", "markdown-it-py", "babel", "hijridate", "python-bidi",
                  "ftfy", "pyyaml", "python-dateutil", "pagefind", "numpy")

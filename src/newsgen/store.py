@@ -78,8 +78,12 @@ def to_blob(article: Article) -> bytes:
     return pickle.dumps(tuple(values[n] for n in _FIELDS), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _finding_of(row: tuple) -> Finding:
+    return Finding(**dict(zip(_FINDING_FIELDS, row)))
+
+
 def from_blob(blob: bytes, *, source: Path | None = None, body: Any = None,
-              finding: Callable[[tuple], Finding] = lambda row: Finding(**dict(zip(_FINDING_FIELDS, row)))) -> Article:
+              finding: Callable[[tuple], Finding] = _finding_of) -> Article:
     """The article to_blob() wrote; `source` (the same path) saves making the Path again, `body`
     stands in for the blob's."""
     values = dict(zip(_FIELDS, pickle.loads(blob)))
@@ -145,7 +149,7 @@ class ArticleStore:
         """Every distinct finding once (~50,000 at 10,000 articles, a few dozen distinct)."""
         finding = self._findings.get(row)
         if finding is None:
-            finding = self._findings[row] = Finding(**dict(zip(_FINDING_FIELDS, row)))
+            finding = self._findings[row] = _finding_of(row)
         return finding
 
     def save(self, *, prune: bool = True) -> None:
