@@ -1,6 +1,7 @@
 """Incremental and parallel builds: every rebuild's tree equals a clean build's, byte for byte."""
 from __future__ import annotations
 
+import gc
 import io
 import json
 import re
@@ -163,6 +164,21 @@ def test_failing_rebuild_leaves_the_previous_build_whole(site: Path, jobs: str, 
     assert code == 1 and "seeds/bad.txt:1:" in err
     assert tree_bytes(site / "build") == before
     assert not list(site.glob("build.tmp-*")) and not list((site / ".newsgen-cache/build").glob("stage-*"))
+
+
+def test_a_build_hands_its_objects_back_to_the_collector(site: Path, monkeypatch: pytest.MonkeyPatch):
+    """build() keeps its articles and pages out of the cyclic collector while it runs (gc.freeze);
+    `serve` builds again and again in one process, so each build, failed or not, must unfreeze."""
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
+    assert gc.get_freeze_count() == 0
+    assert run(site, "--jobs", "2")[0] == 0
+    assert gc.get_freeze_count() == 0
+    _edit(site)
+    assert run(site, "--jobs", "1")[0] == 0
+    assert gc.get_freeze_count() == 0
+    write_tree(site, {"templates/term.html": "{% extends 'base.html' %}{% block main %}{{ nothing.here }}{% endblock %}"})
+    assert run(site, "--jobs", "2")[0] == 1
+    assert gc.get_freeze_count() == 0
 
 
 def test_killed_while_applying_is_repaired_by_the_next_run(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -7,6 +7,7 @@ pages to newsgen.output, which renders and writes only what changed.
 """
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import time
@@ -43,6 +44,23 @@ class BuildOptions:
 
 
 def build(config: Config, options: BuildOptions = BuildOptions()) -> Report:
+    """Build the site; the objects it makes are kept out of the cyclic collector while it runs
+    (_settle), and handed back to it at the end: `serve` builds again and again in one process."""
+    held = gc.get_freeze_count() > 0
+    try:
+        return _build(config, options)
+    finally:
+        if not held:
+            gc.unfreeze()
+
+
+def _settle() -> None:
+    """The articles, and then the planned pages, live until the build ends: hundreds of thousands
+    of objects that each full collection would walk again (five times, ~0.3 s at 10,000 articles)."""
+    gc.freeze()
+
+
+def _build(config: Config, options: BuildOptions) -> Report:
     started = time.perf_counter()
     try:
         clock = build_clock(options.now, config.tz)
@@ -65,6 +83,7 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> Report:
         if patched is not None:
             return replace(patched, seconds=time.perf_counter() - started)
     articles, known = load(config, sources, store, jobs)
+    _settle()
     findings = tuple((a.source_id, f) for a in articles for f in a.findings)
     if options.strict:
         _fail_on_flags(config, articles)
@@ -73,6 +92,7 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> Report:
     from newsgen.pages import NEWS_WINDOW, plan
 
     pages = plan(site)
+    _settle()
     extras = _records(site, findings)
     summary = dict(articles=len(site.articles), files=len(pages) + len(extras) + len(sources.static),
                    findings=findings + site.findings,

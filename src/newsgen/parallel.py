@@ -46,6 +46,7 @@ def _forked(task: Callable[[int], Any], count: int, jobs: int, chunk: int) -> It
     for stream in (sys.stdout, sys.stderr):  # a child must not flush a copy of pending output
         if stream is not None:
             stream.flush()
+    held = gc.get_freeze_count() > 0  # a build holds its heap frozen (newsgen.build): leave it so
     gc.freeze()  # the inherited objects stay out of the children's collections: fewer copied pages
     workers = []
     try:
@@ -56,7 +57,8 @@ def _forked(task: Callable[[int], Any], count: int, jobs: int, chunk: int) -> It
             send.close()
             workers.append((receive, process))
     finally:
-        gc.unfreeze()
+        if not held:
+            gc.unfreeze()
     try:
         yield from _collect(dict(workers))
     finally:
