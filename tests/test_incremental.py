@@ -1,6 +1,7 @@
 """Incremental and parallel builds: every rebuild's tree equals a clean build's, byte for byte."""
 from __future__ import annotations
 
+import dataclasses
 import gc
 import io
 import json
@@ -122,6 +123,31 @@ def test_no_change_rebuild_writes_no_file(site: Path):
     (site / "seeds/n01.txt").touch()  # new mtime, same bytes: hashed again, nothing rewritten
     assert run(site)[0] == 0
     assert _stamps(site / "build") == before
+
+
+def test_a_first_build_records_every_input_as_a_full_scan_would(site: Path, monkeypatch: pytest.MonkeyPatch):
+    """With nothing cached, the scan leaves the seed files unread and each is hashed once, by the
+    loader as it parses it, or after loading when it is no article: the manifest must come out as
+    a scan that reads everything makes it, so the next run takes the nothing-changed shortcut."""
+    from newsgen import build as build_module
+    from newsgen.cache import cache_dir, load_manifest
+    from newsgen.config import load_config
+    from newsgen.sources import scan
+
+    write_tree(site, {"seeds/photo.jpg": b"\xff\xd8 not an article", "seeds/notes/sources.csv": "outlet,url\n"})
+    for args in ((), ("--clean",)):
+        assert run(site, *args)[0] == 0
+        config = load_config(site / "newsgen.yaml")
+        folder = cache_dir(config.build_dir.resolve())
+        recorded = load_manifest(folder, config.build_dir.resolve())
+        full = scan(dataclasses.replace(config, build_dir=config.build_dir.resolve()), build_module.BuildOptions(), None)
+        assert recorded.seeds == full.seeds and recorded.inputs_key == full.inputs_key != b""
+    monkeypatch.setattr(build_module, "load", None)  # the shortcut loads nothing: calling it would fail
+    assert run(site)[0] == 0
+    write_tree(site, {"seeds/photo.jpg": b"\xff\xd8 another photo"})  # an input, though no article
+    monkeypatch.undo()
+    code, out, _ = run(site)
+    assert code == 0 and out.startswith("newsgen: ")
 
 
 def test_an_edit_rewrites_only_what_shows_it(site: Path):

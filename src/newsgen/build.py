@@ -25,7 +25,7 @@ from newsgen.search import BUNDLE, SearchError
 from newsgen.site import Publishing, Site, make_site
 from newsgen.slug import parse_slug_map, slug_map_json
 from newsgen.snapshot import Frame
-from newsgen.sources import Sources, load, same_clock, scan, thresholds
+from newsgen.sources import Sources, complete, load, same_clock, scan, thresholds
 from newsgen.store import ArticleStore
 from newsgen.writer import WriteError, roll_forward
 
@@ -72,7 +72,9 @@ def _build(config: Config, options: BuildOptions) -> Report:
     for orphan in folder.glob("stage-*"):  # staged by a run that died before its journal
         shutil.rmtree(orphan, ignore_errors=True)
     old = None if options.clean or not config.build_dir.is_dir() else load_manifest(folder, config.build_dir)
-    sources = scan(config, options, old)
+    # Nothing cached (a first build, a new output folder, --clean): every article will be parsed,
+    # and hashed as it is, so the scan does not read the seed files a first time.
+    sources = scan(config, options, old, read=old is not None or (not options.clean and ArticleStore.exists(folder)))
     if old is not None and _unchanged(old, sources, clock, config):
         return Report(**_expand(old.report), seconds=time.perf_counter() - started)
     jobs = options.jobs or default_jobs()
@@ -82,7 +84,8 @@ def _build(config: Config, options: BuildOptions) -> Report:
         patched = patch_build(config, sources, old, clock, store, folder, jobs)
         if patched is not None:
             return replace(patched, seconds=time.perf_counter() - started)
-    articles, known = load(config, sources, store, jobs)
+    articles, known, parsed = load(config, sources, store, jobs)
+    sources = complete(sources, parsed)
     _settle()
     findings = tuple((a.source_id, f) for a in articles for f in a.findings)
     if options.strict:

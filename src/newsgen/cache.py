@@ -95,15 +95,19 @@ def all_files(folder: Path) -> list[str]:
 
 
 def content_digests(paths: Iterable[str], known: dict[str, tuple[Signature, bytes]],
-                    scanned_ns: int) -> dict[str, tuple[Signature, bytes]]:
+                    scanned_ns: int, read: bool = True) -> dict[str, tuple[Signature, bytes | None]]:
     """Content digest of every input file; a file whose stat is unchanged since a scan it predates
-    by RACY_NS is not read again (git's index does the same)."""
-    result = {}
+    by RACY_NS is not read again (git's index does the same). Without `read`, every digest is None
+    (the stat is taken first all the same, so a later change shows in the stat)."""
+    result: dict[str, tuple[Signature, bytes | None]] = {}
     for path in paths:
         try:
             sig = signature(os.stat(path))
         except OSError:
             continue  # gone since the walk, or a dangling link: not an input
+        if not read:
+            result[path] = (sig, None)
+            continue
         old = known.get(path)
         if old is not None and old[0] == sig and sig[1] < scanned_ns - RACY_NS:
             result[path] = old

@@ -109,6 +109,11 @@ class ArticleStore:
         self._segment: tuple[int, int, str, int] | None = None  # (pid, fd, name, size) appended to
         self._findings: dict[tuple, Finding] = {}
 
+    @staticmethod
+    def exists(folder: Path) -> bool:
+        """Whether a store was ever written in cache folder `folder` (else nothing can be cached)."""
+        return (folder / "articles").is_dir()
+
     def key(self, path: Path, content: bytes) -> bytes:
         return digest(self.load_key + str(path).encode("utf-8", "surrogateescape") + b"\0" + content)
 
