@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsgen import related
+from newsgen import related, related_fast, related_keys
 from newsgen.model import Article
 from newsgen.related import related_articles
 from newsgen.searchkey import search_key
@@ -98,8 +98,8 @@ def test_a_repeated_tag_counts_twice():
 def test_keys_found_late_still_count(monkeypatch: pytest.MonkeyPatch):
     """o shares three keys with a, but first meets it in the pair group of a long article (x), with only
     two of them; its own three-key group must still bring its full score."""
-    monkeypatch.setattr(related, "_CHEAP", 0)  # list key sets up to five, so three keys are a group head
-    monkeypatch.setattr(related, "_LONG", 4)
+    monkeypatch.setattr(related_fast, "_CHEAP", 0)  # list key sets up to five, so three keys are a group head
+    monkeypatch.setattr(related_fast, "_LONG", 4)
     arts = site(article("a", "alpha bravo charlie delta"), article("o", "alpha bravo charlie echo", day=-2),
                 article("p", "alpha delta", day=-1), article("x", "alpha charlie kilo lima mike november oscar"),
                 article("y", "kilo lima mike november oscar"), *fillers(95))
@@ -115,7 +115,7 @@ def test_title_words_are_k1_words_of_each_title(odd: list[str]):
     """All titles are keyed in one call; a title holding the marks used to split that call still works."""
     tricky = TRICKY + odd
     arts = [article(f"k{i}", t, summary=tricky[-1 - i]) for i, t in enumerate(tricky)]
-    art, word, words = related._title_words(arts)
+    art, word, words = related_keys._title_words(arts)
     got = [set() for _ in arts]
     for i, w in zip(art.tolist(), word.tolist()):
         got[i].add(words[w])
@@ -127,7 +127,7 @@ def test_order_is_a_stable_lexicographic_argsort():
     rng = np.random.default_rng(1)
     for top in (3, 1 << 40, 1 << 61):  # narrow columns are packed into one sort; wide ones go one at a time
         cols = [rng.integers(0, top, 500), rng.integers(0, 4, 500)]
-        assert related._order(*cols).tolist() == np.lexsort(cols[::-1]).tolist()
+        assert related_keys._order(*cols).tolist() == np.lexsort(cols[::-1]).tolist()
 
 
 def random_site(rng: random.Random, n: int, copies: bool) -> list[Article]:
@@ -155,7 +155,7 @@ def random_site(rng: random.Random, n: int, copies: bool) -> list[Article]:
 def test_fast_path_equals_the_plain_loop(seed: int, copies: bool, tuning: dict[str, int],
                                          monkeypatch: pytest.MonkeyPatch):
     for name, value in tuning.items():  # small chunks, low limits, deep levels: every path on a small site
-        monkeypatch.setattr(related, name, value)
+        monkeypatch.setattr(related_fast, name, value)
     rng = random.Random(seed)
     arts = random_site(rng, rng.randint(20, 160), copies)
     for limit in (1, 3, 5):
