@@ -21,7 +21,8 @@ from watchfiles import Change
 
 from newsgen.build import BuildOptions
 from newsgen.config import Config, load_config
-from newsgen.livereload import EVENTS_PATH, BuildState, Preview, inject_reload, reload_script
+from newsgen.buildstatus import EVENTS_PATH, BuildState, inject_reload, reload_script
+from newsgen.livereload import Preview
 from newsgen.serve import content_type, resolve_request, serve, start_server
 
 ARTICLE = "date 2026-02-05 عنوان الخبر\n\nفقرة أولى.\n"

@@ -1,6 +1,7 @@
 """`newsgen serve`: preview build/ over HTTP on loopback, rebuilding and reloading pages on change.
 
-The HTTP side lives here; watching, rebuilding and the browser script live in newsgen.livereload.
+The HTTP side lives here; watching and rebuilding live in newsgen.livereload, the build status and
+the browser script in newsgen.buildstatus.
 """
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from urllib.parse import parse_qs, unquote
 from newsgen.build import BuildOptions
 from newsgen.config import CONFIG_NAME, Config, load_config
 from newsgen.errors import BuildFailed
-from newsgen.livereload import (EVENTS_PATH, POLL_SECONDS, Preview, Status, error_page, inject_reload,
-                                reload_script, watch_loop)
+from newsgen.buildstatus import EVENTS_PATH, POLL_SECONDS, Status, error_page, inject_reload, reload_script
+from newsgen.livereload import Preview, watch_loop
 
 TEXT_TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xml", ".css": "text/css",
               ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
