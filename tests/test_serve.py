@@ -257,6 +257,22 @@ def test_broken_rebuild_keeps_the_last_good_page(live):
     assert fixed["ok"] and fixed["build"] == before["build"] + 1
 
 
+def test_a_missing_template_is_the_users_error_not_an_internal_one(live):
+    handle, _, err, project = live
+    before = status(handle.port)
+    template = project / "templates/article.html"
+    kept = template.read_bytes()
+    template.unlink()
+    try:
+        now = wait_until(lambda: (s := status(handle.port, since=before["version"]))["version"] > before["version"] and s)
+        assert not now["ok"] and now["build"] == before["build"]
+        assert now["errors"] == [f"{template}: template not found"]
+        assert "internal error" not in err.getvalue()
+    finally:
+        template.write_bytes(kept)
+    wait_until(lambda: status(handle.port)["build"] > before["build"])
+
+
 def test_first_build_fails_without_build_dir_then_recovers(project: Path):
     (project / "seeds/a.txt").write_text("no header here\n", encoding="utf-8")
     (project / "newsgen.yaml").write_text(FAST, encoding="utf-8")

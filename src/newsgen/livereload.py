@@ -17,7 +17,7 @@ from newsgen.build import BuildOptions, build
 from newsgen.buildstatus import BuildState
 from newsgen.cache import cache_dir
 from newsgen.config import Config, load_config
-from newsgen.errors import BuildFailed
+from newsgen.errors import BuildFailed, NewsgenError
 
 STEP_MS = 50             # quiet time that ends a burst of saves (editors write several files at once)
 MAX_BURST_MS = 400       # a burst that never goes quiet is still rebuilt this often
@@ -48,6 +48,8 @@ class Preview:
                 report = build(self.config, self.options)
             except BuildFailed as failure:
                 return self._failed([str(e) for e in failure.errors])
+            except NewsgenError as error:  # one input at fault (a bad config, a missing template): not a bug
+                return self._failed([str(error)])
             except Exception as exc:  # noqa: BLE001 - a bug must not end the preview; the next save retries
                 return self._failed([f"newsgen: internal error: {type(exc).__name__}: {exc}"])
             self.state.record()  # wake the pages first, then talk
