@@ -13,6 +13,7 @@ from newsgen.errors import BuildFailed, NewsgenError
 
 CONFIG_NAME = "newsgen.yaml"
 PATH_KEYS = ("seeds_dir", "templates_dir", "static_dir", "build_dir")
+THEME = Path(__file__).resolve().parent / "theme"   # the default theme, shipped inside the package
 CHOICES = {
     "digits": ("latn", "arab"),
     "date_style": ("long", "full", "dual"),
@@ -65,7 +66,17 @@ def load_config(path: Path | None = None, root: Path | None = None) -> Config:
         values = _read_yaml(path)
         root = path.resolve().parent
     config = _from_mapping(values, path or root / CONFIG_NAME)
-    return replace(config, **{k: (root / getattr(config, k)) for k in PATH_KEYS})
+    config = replace(config, **{k: (root / getattr(config, k)) for k in PATH_KEYS})
+    return _with_theme(config, set(values))
+
+
+def _with_theme(config: Config, given: set[str]) -> Config:
+    """A project with no templates/ (or static/) folder of its own, and no setting for it, gets the
+    theme newsgen ships, as Pelican's and Nikola's users do: a folder of articles is enough to build.
+    A folder named in the config is never replaced: a wrong path there must fail."""
+    theme = {key: THEME / getattr(_DEFAULTS, key) for key in ("templates_dir", "static_dir")
+             if key not in given and not getattr(config, key).is_dir()}
+    return replace(config, **theme)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
