@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench_common import BenchError, log, rmtree
 from bench_corpus import Corpus
-from bench_runs import Row, check_pages, measure, parse_search_index, summary_line
+from bench_runs import Row, check_pages, log_run, measure
 from bench_tools import Newsgen
 
 
@@ -67,14 +67,8 @@ def rebuilds(corpus: Corpus, ng: Newsgen, args) -> list[Row]:
             if check:
                 check(i, ctx, pages, what, row)
             if i >= warmup:
-                row.runs.append(m)
-                row.pages = pages
-                row.summary = summary_line(m)
-                si = parse_search_index(row.summary)
-                if si is not None:
-                    row.search_index.append(si)
-            log(f"{what}: {m.wall:.2f}s wall, {m.cpu:.2f}s cpu, {m.maxrss_mib:.0f} MiB, "
-                f"pages {pages.cell()}")
+                row.add(m, pages, newsgen=True)
+            log_run(what, m, pages)
         rows.append(row)
         return row
 

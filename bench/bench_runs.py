@@ -38,6 +38,16 @@ class Row:
     def med(self, attr: str) -> float:
         return statistics.median(getattr(m, attr) if attr != "cpu" else m.cpu for m in self.runs)
 
+    def add(self, m: Measurement, pages: Pages, *, newsgen: bool) -> None:
+        """A counted run; newsgen's summary line may also give its search-index time."""
+        self.runs.append(m)
+        self.pages = pages
+        if newsgen:
+            self.summary = summary_line(m)
+            si = parse_search_index(self.summary)
+            if si is not None:
+                self.search_index.append(si)
+
     def cell(self, attr: str, fmt: str = "{:.2f}") -> str:
         vals = [m.cpu if attr == "cpu" else getattr(m, attr) for m in self.runs]
         med = fmt.format(statistics.median(vals))
@@ -62,6 +72,10 @@ def parse_search_index(line: str) -> float | None:
         return None
     val = float(mt.group(1))
     return val / 1000.0 if (mt.group(2) or "").lower() == "ms" else val
+
+
+def log_run(what: str, m: Measurement, pages: Pages) -> None:
+    log(f"{what}: {m.wall:.2f}s wall, {m.cpu:.2f}s cpu, {m.maxrss_mib:.0f} MiB, pages {pages.cell()}")
 
 
 def measure(cmd: list[str], *, cwd: Path, log_prefix: Path, args, what: str,
@@ -119,15 +133,8 @@ def full_builds(corpus: Corpus, tools: list[Tool], args) -> list[Row]:
             row = rows[t.name]
             check_pages(t, corpus, pages, t.expected(corpus), what, args, row)
             if i >= args.warmup:
-                row.runs.append(m)
-                row.pages = pages
-                if t.name == "newsgen":
-                    row.summary = summary_line(m)
-                    si = parse_search_index(row.summary)
-                    if si is not None:
-                        row.search_index.append(si)
-            log(f"{what}: {m.wall:.2f}s wall, {m.cpu:.2f}s cpu, {m.maxrss_mib:.0f} MiB, "
-                f"pages {pages.cell()}")
+                row.add(m, pages, newsgen=t.name == "newsgen")
+            log_run(what, m, pages)
             if t.name in prev:  # keep only the newest output of each tool
                 rmtree(prev[t.name])
             prev[t.name] = rundir
