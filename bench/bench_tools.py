@@ -218,6 +218,27 @@ class Hugo(Tool):
                      html, xml, files)
 
 
+class Floor(Tool):
+    """The naive Python floor of ../shared/bench/floor_py.py: one process reads each article,
+    renders it with markdown-it-py through one small Jinja2 template and writes it; no index,
+    archive, feed or normalizer. What the Python stack costs before any of newsgen's own work."""
+    name = "floor"
+    label = "floor_py.py (1 process, article pages only)"
+
+    def __init__(self, args):
+        self.script = str(args.shared_bench / "floor_py.py")
+
+    def full_cmd(self, corpus, rundir, out):
+        return [sys.executable, self.script, str(corpus.txt), str(out)]
+
+    def pages(self, corpus, out):
+        _rels, html, xml, files = walk_output(out)
+        return Pages(html, html, xml, files)  # it writes only <stem>.html, one per article
+
+    def expected(self, corpus):
+        return corpus.n
+
+
 def newsgen_fingerprint() -> str:
     """Hash of newsgen's code and theme: the builds must all measure the same code."""
     h = hashlib.sha256()
