@@ -8,11 +8,9 @@ process ever holds every rendered page.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,13 +20,10 @@ from newsgen.errors import NewsgenError
 from newsgen.fingerprint import Fingerprints
 from newsgen.model import Output
 from newsgen.parallel import fork_map
-from newsgen.render import Renderer
-from newsgen.search import BUNDLE, SearchIndex, index_site
+from newsgen.pagetasks import PrintTask, RenderTask
+from newsgen.search import BUNDLE, SearchIndex, index_site, index_key
 from newsgen.snapshot import Frame, snapshot
-from newsgen.writer import Put, TreeTarget, UpdateTarget, apply_update, check_paths, new_tree, swap_in
-
-BODY_CACHE = 256   # article bodies a worker keeps: enough for the feeds that follow their articles
-
+from newsgen.writer import TreeTarget, UpdateTarget, apply_update, check_paths, new_tree, swap_in
 
 @dataclass(frozen=True, slots=True)
 class Published:
@@ -74,7 +69,7 @@ def _fresh(job: Job, base: Manifest, build_dir: Path) -> Published:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     swap_in(staging, build_dir)
-    manifest = replace(base, files=files, search_key=_search_key(job.config, files) if search else None,
+    manifest = replace(base, files=files, search_key=index_key(job.config.language, files) if search else None,
                        snapshot=snapshot(job.frame, job.pages, frozen))
     write_atomic(job.folder / MANIFEST, manifest_bytes(manifest))
     return Published(files=len(files), rendered=len(job.pages), written=len(files), search=search)
@@ -115,7 +110,7 @@ def _fingerprints(job: Job) -> list[tuple[bytes | None, Any]]:
     """(fingerprint, frozen context) of every planned page, in workers when there are many: an
     update must fingerprint the whole site to find what changed (0.6 s at 10,000 articles)."""
     printed: list[tuple[bytes | None, Any]] = [(None, None)] * len(job.pages)
-    for n, result in fork_map(_PrintTask(job.salt, job.known, job.pages), len(job.pages), job.jobs, chunk=256):
+    for n, result in fork_map(PrintTask(job.salt, job.known, job.pages), len(job.pages), job.jobs, chunk=256):
         printed[n] = result
     return printed
 
@@ -146,7 +141,7 @@ def _apply(job: Job, manifest: Manifest, old: Manifest | None, build_dir: Path, 
         files[rel] = (mark, put.digest, put.stat or _signature(known, before, build_dir, rel))
     if not job.config.search and (build_dir / BUNDLE).exists():
         deletes.append(BUNDLE)
-    key = _search_key(job.config, files) if job.config.search else None
+    key = index_key(job.config.language, files) if job.config.search else None
     stale_index = key is not None and (old is None or old.search_key != key or not (build_dir / BUNDLE).is_dir())
     manifest = replace(manifest, files=files, search_key=None if stale_index else key)
     apply_update(job.folder / JOURNAL, build_dir, stage, moves, deletes, job.folder / MANIFEST,
@@ -165,7 +160,7 @@ def _apply(job: Job, manifest: Manifest, old: Manifest | None, build_dir: Path, 
 def _render(job: Job, todo: list[int], target: Any, marks: list[bytes | None] | None) -> dict[str, Any]:
     """Render pages `todo` (workers when many): path -> (mark, Put, frozen context); the first
     failing page in plan order is reported."""
-    task = _RenderTask(job.config, job.pages, todo, target, None if marks else Fingerprints(job.salt, job.known))
+    task = RenderTask(job.config, job.pages, todo, target, None if marks else Fingerprints(job.salt, job.known))
     task.warm({job.pages[i].template for i in todo})
     done, errors = {}, []
     for n, (result, problem) in fork_map(task, len(todo), job.jobs, chunk=24):
@@ -191,55 +186,6 @@ def _extras(job: Job, target: Any) -> dict[str, Any]:
     return done
 
 
-class _RenderTask:
-    """Render one page and hand it to the target; runs in a worker with its own Renderer."""
-
-    def __init__(self, config: Config, pages: list[Any], todo: list[int], target: Any,
-                 prints: Fingerprints | None) -> None:
-        self.config, self.pages, self.todo, self.target = config, pages, todo, target
-        self.prints = prints  # a fresh build fingerprints its pages in the workers, in parallel
-        self.renderer: Renderer | None = None
-
-    def warm(self, templates: set[str]) -> None:
-        """Compile the templates before forking, so each worker inherits them compiled."""
-        self.renderer = self.renderer or _BoundedRenderer(self.config)
-        for name in sorted(templates):
-            try:
-                self.renderer.env.get_template(name)
-            except Exception:  # noqa: BLE001 - the page that uses it reports the error properly
-                pass
-
-    def __call__(self, n: int) -> tuple[tuple[bytes | None, Put] | None, tuple | None]:
-        page = self.pages[self.todo[n]]
-        try:
-            output = self.renderer.render(page)
-        except NewsgenError as exc:  # does not survive pickling: send its parts
-            return None, (str(exc.path), exc.line, exc.message)
-        mark, frozen = self.prints.page(page.path, page.template, page.context) if self.prints else (None, None)
-        return (mark, self.target.put(n, output.path, output.data), frozen), None
-
-
-class _PrintTask:
-    """Fingerprint one planned page (in a worker, with its own memo of article digests)."""
-
-    def __init__(self, salt: bytes, known: dict, pages: list[Any]) -> None:
-        self.prints, self.pages = Fingerprints(salt, known), pages
-
-    def __call__(self, n: int) -> tuple[bytes | None, Any]:
-        page = self.pages[n]
-        return self.prints.page(page.path, page.template, page.context)
-
-
-class _BoundedRenderer(Renderer):
-    """Renderer whose per-article pieces are dropped now and then: kept whole, one worker would hold
-    the HTML of half the site (the cache serves the feeds, which follow their articles closely)."""
-
-    def body(self, article: Any) -> Any:
-        if len(self._bodies) > BODY_CACHE:
-            self.forget()
-        return super().body(article)
-
-
 def _signature(known: dict[str, bytes], before: dict[str, Any], build_dir: Path, rel: str) -> tuple:
     return before[rel][2] if rel in known else output_signature(os.stat(build_dir / rel))
 
@@ -252,23 +198,3 @@ def _tree(build_dir: Path) -> set[str]:
             dirs.remove(BUNDLE)
         found.update(Path(folder, name).relative_to(build_dir).as_posix() for name in names)
     return found
-
-
-def search_versions() -> str:
-    versions = []
-    for name in ("pagefind", "pagefind_bin"):
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=-")
-    return " ".join(versions)
-
-
-def _search_key(config: Config, files: dict[str, tuple]) -> str:
-    """The index depends on the HTML pages, the language, Pagefind and how newsgen calls it."""
-    h = hashlib.sha1()
-    h.update(f"{search_versions()} {config.language}\0".encode())
-    h.update(Path(index_site.__code__.co_filename).read_bytes())
-    for rel in sorted(r for r in files if r.endswith(".html")):
-        h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + files[rel][1])
-    return h.hexdigest()

@@ -7,7 +7,9 @@ byte-identical across runs, paths and thread counts on the same input (see tests
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+from importlib import metadata
 import json
 import os
 import shutil
@@ -98,3 +100,23 @@ def _read_entry(bundle: Path) -> tuple[int, str]:
 def _last_lines(text: str, count: int = 5) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return " / ".join(lines[-count:]) or "no message"
+
+
+def search_versions() -> str:
+    versions = []
+    for name in ("pagefind", "pagefind_bin"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return " ".join(versions)
+
+
+def index_key(language: str, files: dict[str, tuple]) -> str:
+    """The index depends on the HTML pages, the language, Pagefind and how newsgen calls it."""
+    h = hashlib.sha1()
+    h.update(f"{search_versions()} {language}\0".encode())
+    h.update(Path(__file__).read_bytes())
+    for rel in sorted(r for r in files if r.endswith(".html")):
+        h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + files[rel][1])
+    return h.hexdigest()
