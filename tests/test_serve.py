@@ -23,7 +23,8 @@ from newsgen.build import BuildOptions
 from newsgen.config import Config, load_config
 from newsgen.buildstatus import EVENTS_PATH, BuildState, inject_reload, reload_script
 from newsgen.livereload import Preview
-from newsgen.serve import content_type, resolve_request, serve, start_server
+from newsgen.serve import serve, start_server
+from newsgen.sitefiles import content_type, resolve_request
 
 ARTICLE = "date 2026-02-05 عنوان الخبر\n\nفقرة أولى.\n"
 SECRET = "SECRET-MARKER-do-not-serve"

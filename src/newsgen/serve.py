@@ -1,13 +1,11 @@
 """`newsgen serve`: preview build/ over HTTP on loopback, rebuilding and reloading pages on change.
 
-The HTTP side lives here; watching and rebuilding live in newsgen.livereload, the build status and
-the browser script in newsgen.buildstatus.
+The HTTP side lives here, with the mapping of URLs to files in newsgen.sitefiles; watching and
+rebuilding live in newsgen.livereload, the build status and the browser script in newsgen.buildstatus.
 """
 from __future__ import annotations
 
 import errno
-import mimetypes
-import os
 import socket
 import sys
 import threading
@@ -16,61 +14,18 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs
 
 from newsgen.build import BuildOptions
 from newsgen.config import CONFIG_NAME, Config, load_config
 from newsgen.errors import BuildFailed
 from newsgen.buildstatus import EVENTS_PATH, POLL_SECONDS, Status, error_page, inject_reload, reload_script
 from newsgen.livereload import Preview, watch_loop
+from newsgen.sitefiles import content_type, read_file, resolve_request
 
-TEXT_TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xml", ".css": "text/css",
-              ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
-              ".txt": "text/plain"}
-OTHER_TYPES = {".svg": "image/svg+xml", ".wasm": "application/wasm", ".woff2": "font/woff2",
-               ".webmanifest": "application/manifest+json"}  # ones mimetypes may not know everywhere
 HTML = "text/html; charset=utf-8"
 NOT_FOUND = b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>404</title></head>" \
             b"<body><h1>404 Not Found</h1></body></html>\n"
-
-
-def resolve_request(build_dir: Path, url_path: str) -> Path | None:
-    """The real path of the file a request path names inside `build_dir`, or None.
-
-    `/x/` means `/x/index.html`; `/x` naming a folder returns the folder (the caller redirects).
-    None for anything malformed, anything that would leave `build_dir` (dot segments, encoded
-    slashes or backslashes, NUL, symlinks pointing out) and anything that does not exist.
-    """
-    raw = url_path.split("?", 1)[0].split("#", 1)[0]
-    if not raw.startswith("/") or "\\" in raw or "\x00" in raw:
-        return None
-    parts = []
-    for segment in raw.split("/"):
-        try:
-            name = unquote(segment, errors="strict")  # Arabic paths are UTF-8 percent-encoded
-        except UnicodeDecodeError:
-            return None
-        # Checked after decoding, so %2e%2e, %2f, %5c and %00 are caught like their plain forms.
-        if name in (".", "..") or any(c in name for c in "/\\\x00"):
-            return None
-        if name:
-            parts.append(name)
-    if raw.endswith("/"):
-        parts.append("index.html")
-    root = Path(os.path.realpath(build_dir))
-    target = Path(os.path.realpath(root.joinpath(*parts)))  # follows every symlink on the way
-    if not target.is_relative_to(root):
-        return None
-    if target.is_file() or (target.is_dir() and not raw.endswith("/") and target != root):
-        return target
-    return None
-
-
-def content_type(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in TEXT_TYPES:
-        return TEXT_TYPES[suffix] + "; charset=utf-8"  # the writer only writes UTF-8
-    return OTHER_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -115,7 +70,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not preview.build_dir.is_dir():
             return self._send(HTTPStatus.SERVICE_UNAVAILABLE, HTML, error_page(status.errors), body, status)
         page = resolve_request(preview.build_dir, "/404.html")
-        data = _read(page) if page else None
+        data = read_file(page) if page else None
         self._send(HTTPStatus.NOT_FOUND, HTML, data or NOT_FOUND, body, status)
 
     def _find(self, preview: Preview) -> tuple[Path | None, bytes | None]:
@@ -126,7 +81,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             target = resolve_request(preview.build_dir, self.path)
             if target is None or target.is_dir():
                 return target, None
-            data = _read(target)
+            data = read_file(target)
             if data is not None:
                 return target, data
         return None, None
@@ -159,13 +114,6 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(data)
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:  # gone between resolve and read: a rebuild swapped build/
-        return None
 
 
 @dataclass
