@@ -64,9 +64,8 @@ def test_a_named_templates_folder_that_is_missing_fails_as_a_users_error(bare: P
     assert code == 1 and "theme/article.html: template not found" in err and "internal error" not in err
 
 
-def test_the_package_carries_the_theme(tmp_path: Path):
-    """A plain `pip install newsgen` (not editable) must have the theme too: it is package data.
-    setuptools' build_py makes the tree a wheel is zipped from, without fetching anything."""
+def source_tree(tmp_path: Path) -> Path:
+    """What a clone holds that setuptools reads."""
     tree = tmp_path / "src-tree"
     tree.mkdir()
     for name in ("pyproject.toml", "README.md"):
@@ -74,10 +73,29 @@ def test_the_package_carries_the_theme(tmp_path: Path):
     for folder in ("src", "templates", "static"):
         shutil.copytree(PROJECT / folder, tree / folder, symlinks=True,
                         ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return tree
+
+
+def setuptools_build_py(tree: Path, *options: str) -> None:
     done = subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py",
-                           "--build-lib", str(tmp_path / "lib")], cwd=tree, capture_output=True, text=True)
+                           *options], cwd=tree, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_package_carries_the_theme(tmp_path: Path):
+    """A plain `pip install newsgen` (not editable) must have the theme too: it is package data.
+    setuptools' build_py makes the tree a wheel is zipped from, without fetching anything."""
+    setuptools_build_py(source_tree(tmp_path), "--build-lib", str(tmp_path / "lib"))
     theme = tmp_path / "lib/newsgen/theme"
     assert not (theme / "templates").is_symlink()  # copies, not links back into the source tree
     assert tree_bytes(theme / "templates") == tree_bytes(PROJECT / "templates")
     assert tree_bytes(theme / "static") == tree_bytes(PROJECT / "static")
+
+
+def test_packaging_keeps_out_of_the_output_folder(tmp_path: Path):
+    """build/ is newsgen's output: `pip install .` or `pip wheel .` in a project must not put
+    setuptools' build/lib there (pyproject.toml moves setuptools' scratch folder)."""
+    tree = source_tree(tmp_path)
+    setuptools_build_py(tree)
+    assert (tree / ".setuptools-build/lib/newsgen/theme/templates/article.html").is_file()
+    assert not (tree / "build").exists()
