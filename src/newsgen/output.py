@@ -21,9 +21,10 @@ from newsgen.fingerprint import Fingerprints
 from newsgen.model import Output
 from newsgen.parallel import fork_map
 from newsgen.pagetasks import PrintTask, RenderTask
-from newsgen.search import BUNDLE, SearchIndex, index_site, index_key
+from newsgen.search import BUNDLE, SearchIndex, index_key, index_site
 from newsgen.snapshot import Frame, snapshot
 from newsgen.writer import TreeTarget, UpdateTarget, apply_update, check_paths, new_tree, swap_in
+
 
 @dataclass(frozen=True, slots=True)
 class Published:

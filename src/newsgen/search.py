@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-from importlib import metadata
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 BUNDLE = "pagefind"          # output folder inside the site, fixed: static/search.js loads ../pagefind/

@@ -12,6 +12,8 @@ TEXT_TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xm
               ".txt": "text/plain"}
 OTHER_TYPES = {".svg": "image/svg+xml", ".wasm": "application/wasm", ".woff2": "font/woff2",
                ".webmanifest": "application/manifest+json"}  # ones mimetypes may not know everywhere
+
+
 def resolve_request(build_dir: Path, url_path: str) -> Path | None:
     """The real path of the file a request path names inside `build_dir`, or None.
 
