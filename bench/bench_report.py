@@ -28,7 +28,7 @@ def ratio_rows(rows: list[Row]) -> list[list[str]]:
     out = []
     for num, den in pairs:
         cells = []
-        for attr in ("wall", "cpu", "maxrss_mib"):
+        for attr in ("wall", "cpu", "sys", "maxrss_mib"):
             d = den.med(attr)
             cells.append(f"**{num.med(attr) / d:.2f}×**" if d > 0 else "n/a")
         out.append([n_cell(den), f"{num.tool.split()[0]} / {den.tool.split()[0]}",
@@ -37,7 +37,7 @@ def ratio_rows(rows: list[Row]) -> list[list[str]]:
 
 
 def table(rows: list[Row]) -> str:
-    head = ["N", "tool", "build", "runs", "wall s", "CPU s (user+sys)", "peak RSS MiB",
+    head = ["N", "tool", "build", "runs", "wall s", "CPU s (user+sys)", "of which sys s", "peak RSS MiB",
             "pages: articles / html / files", "search index s"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     corpora = list(dict.fromkeys(r.corpus for r in rows))
@@ -48,7 +48,7 @@ def table(rows: list[Row]) -> str:
             si = f"{statistics.median(r.search_index):.2f}" if r.search_index else ""
             build = r.build + (f" ⚠ {'; '.join(r.notes)}" if r.notes else "")
             runs = f"{len(r.runs)}" + (f" (+{r.warmup})" if r.warmup else "")
-            body.append([n_cell(r), r.tool, build, runs, r.cell("wall"), r.cell("cpu"),
+            body.append([n_cell(r), r.tool, build, runs, r.cell("wall"), r.cell("cpu"), r.cell("sys"),
                          r.cell("maxrss_mib", "{:.0f}"), r.pages.cell() if r.pages else "", si])
         full = [b for b, r in zip(body, group) if r.build.startswith("full")]
         rest = [b for b, r in zip(body, group) if not r.build.startswith("full")]
