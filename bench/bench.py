@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_common import ROOT, BenchError, log
+from bench_common import ROOT, BenchError, Trash, log
 from bench_corpus import given_corpus, synthetic_corpus
 from bench_measure import become_subreaper
 from bench_rebuilds import rebuilds
@@ -114,6 +114,7 @@ def main(argv=None) -> int:
         if not (args.shared_bench / need).is_file():
             raise BenchError(f"{args.shared_bench / need} not found: give --shared-bench")
     args.work.mkdir(parents=True, exist_ok=True)
+    args.trash = Trash(args.work / "trash")
     become_subreaper()
 
     tools: list[Tool] = []
@@ -194,6 +195,7 @@ def main(argv=None) -> int:
         encoding="utf-8")
     print(report)
     log(f"saved {res / f'bench-{stamp}.md'} (and .json)")
+    args.trash.empty()  # only now, with nothing left to time (bench_common.Trash)
     return 0
 
 

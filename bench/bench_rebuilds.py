@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from bench_common import BenchError, log, rmtree
+from bench_common import BenchError, log
 from bench_corpus import Corpus
 from bench_runs import Row, check_pages, log_run, measure
 from bench_tools import Newsgen
@@ -44,7 +44,7 @@ def rebuilds(corpus: Corpus, ng: Newsgen, args) -> list[Row]:
     runs = args.runs or (3 if corpus.n >= 10000 else 5)
     rb = args.work / "rebuild" / corpus.key
     logs = args.work / "logs" / corpus.key
-    rmtree(rb)
+    args.trash.put(rb)
     log(f"copying {corpus.txt} -> {rb / 'seeds'} for the rebuild measurements")
     shutil.copytree(corpus.txt, rb / "seeds")
     seeds = rb / "seeds"

@@ -102,7 +102,9 @@ have no extra warm-up: the build before them is one). Wall time
 is from start to exit of the tool's process; CPU is user+sys of the whole
 process tree (os.wait4 rusage, orphans re-parented to the benchmark and counted);
 peak RSS is the largest single process (ru_maxrss), not a sum over processes.
-Untimed between runs: removing old output, `sync`. Full builds write to a new,
+Untimed between runs: moving old output aside (deleted when the benchmark ends:
+on this machine's journal-less ext4, creating files soon after deleting
+thousands costs seconds of kernel time), `sync`. Full builds write to a new,
 empty output folder (newsgen also gets a new config folder and working
 directory, so no cache is reused). Rebuilds run over the previous output in a
 private copy of the corpus; "edited" appends a paragraph to one article,

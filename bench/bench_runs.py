@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench_common import BenchError, log, rmtree
+from bench_common import BenchError, log
 from bench_corpus import Corpus
 from bench_measure import Measurement, run_measured
 from bench_tools import Pages, Tool
@@ -122,7 +122,7 @@ def full_builds(corpus: Corpus, tools: list[Tool], args) -> list[Row]:
         tag = "warm-up" if i < args.warmup else f"run {i - args.warmup + 1}/{runs}"
         for t in tools:
             rundir = base / t.name / f"run-{i}"
-            rmtree(rundir)
+            args.trash.put(rundir)  # a previous benchmark's; see bench_common.Trash
             rundir.mkdir(parents=True)
             out = rundir / "out"
             cmd = t.full_cmd(corpus, rundir, out)
@@ -136,7 +136,7 @@ def full_builds(corpus: Corpus, tools: list[Tool], args) -> list[Row]:
                 row.add(m, pages, newsgen=t.name == "newsgen")
             log_run(what, m, pages)
             if t.name in prev:  # keep only the newest output of each tool
-                rmtree(prev[t.name])
+                args.trash.put(prev[t.name])
             prev[t.name] = rundir
     if sorted(os.listdir(corpus.txt)) != before:
         log(f"WARNING: the builds changed the corpus folder {corpus.txt}")
