@@ -1,7 +1,6 @@
 """What every part of the benchmark uses: the project root, its error, logging and helper commands."""
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
@@ -47,16 +46,13 @@ class Trash:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.count = 0
 
     def put(self, path: Path) -> None:
         if not (path.exists() or path.is_symlink()):
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.count += 1
-        path.rename(self.folder / f"{os.getpid()}-{self.count}-{path.name}")
+        # time_ns: unique across runs too (a killed run's trash is still there, and pids recur)
+        path.rename(self.folder / f"{time.time_ns()}-{path.name}")
 
     def empty(self) -> None:
         rmtree(self.folder)
-
-
